@@ -1,0 +1,71 @@
+# `make run` sets up and serves the app with the demo workshop; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FACILITATOR ?= $(or $(BALANS_FACILITATOR_USERNAME),facilitator)
+DEMO_LANGUAGE ?= en
+# Where `make test` also runs the suite on PostgreSQL (skipped if unreachable, unless REQUIRE_SERVICES=1).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export REQUIRE_SERVICES
+
+.PHONY: run setup test test-sqlite test-postgres lint format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ensure_facilitator
+	$(BIN)/python manage.py seed_demo --language $(DEMO_LANGUAGE) --facilitator $(FACILITATOR)
+	@echo "Balans is starting on http://$(HOST):$(PORT)/  (console: http://$(HOST):$(PORT)/console/)"
+	$(BIN)/daphne --bind $(HOST) --port $(PORT) facilitation.asgi:application
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+# The same suite on PostgreSQL (browser flows ran above; these cover the database layer).
+test-postgres: $(VENV)/.installed-dev
+	@if $(BIN)/python tests/services.py postgres "$(TEST_POSTGRES_URL)"; then \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m "not browser"; \
+	elif [ "$(REQUIRE_SERVICES)" = "1" ]; then \
+		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable at $(TEST_POSTGRES_URL)"; exit 1; \
+	else \
+		echo "Skipping the PostgreSQL pass: no PostgreSQL at $(TEST_POSTGRES_URL)"; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext; the compiled catalogues are committed so a fresh machine does not.
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages --locale sv --ignore ".venv/*" --ignore "var/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/votes.py --participants $(or $(N),200)
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,25 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from facilitation.deliberation.demo import DEMO_LANGUAGES, load_demo_workshop
+
+
+class Command(BaseCommand):
+    help = "Create the demo workshop (idempotent: an existing demo is left as it is)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--language", choices=DEMO_LANGUAGES, default="en")
+        parser.add_argument(
+            "--facilitator", action="append", default=[], help="username to add as facilitator"
+        )
+
+    def handle(self, *args, language, facilitator, **options):
+        users = list(get_user_model().objects.filter(username__in=facilitator))
+        missing = set(facilitator) - {user.username for user in users}
+        if missing:
+            raise CommandError(f"No such user: {', '.join(sorted(missing))}")
+        workshop, created = load_demo_workshop(language, facilitators=users)
+        verb = "Created" if created else "Kept"
+        self.stdout.write(f"{verb} the demo workshop “{workshop.title}”.")
+        for round in workshop.rounds.all():
+            self.stdout.write(f"  {round.title}: join code {round.join_code} ({round.status})")

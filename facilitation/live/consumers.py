@@ -1,0 +1,81 @@
+"""Websockets of the three audiences: authorise on connect, then hand the socket to the hub.
+
+The hub sends a full snapshot on every connect (so a reconnect is a catch-up) and pushes changes
+afterwards. Sockets only listen: every write goes over HTTP.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from facilitation.screens.identity import participant_from_cookies
+from facilitation.screens.stages import (
+    FACILITATOR,
+    PARTICIPANT,
+    PROJECTOR,
+    public_base_url,
+    render_push,
+)
+from facilitation.workshops.models import Round
+
+from .push import Socket, hub_for_this_process
+
+# Application close codes: the htmx ws extension does not reconnect after these.
+CLOSE_NOT_FOUND = 4404
+CLOSE_FORBIDDEN = 4403
+
+
+@database_sync_to_async
+def authorise(audience, key, scope):
+    """(round id, member) for an allowed socket, or the close code that refuses it."""
+    lookup = {
+        PARTICIPANT: {"join_code": key},
+        PROJECTOR: {"projector_key": key},
+        FACILITATOR: {"pk": key},
+    }[audience]
+    round = Round.objects.select_related("workshop").filter(**lookup).first()
+    if round is None:
+        return None, CLOSE_NOT_FOUND
+    if audience == PARTICIPANT:
+        participant = participant_from_cookies(scope.get("cookies", {}), round.workshop_id)
+        if participant is None:
+            return None, CLOSE_FORBIDDEN
+        return (round.pk, participant.pk), None
+    if audience == FACILITATOR and not round.workshop.is_facilitated_by(scope["user"]):
+        return None, CLOSE_FORBIDDEN
+    return (round.pk, public_base_url(_origin(scope))), None
+
+
+def _origin(scope):
+    headers = dict(scope.get("headers", []))
+    host = headers.get(b"host", b"").decode("latin-1")
+    scheme = "https" if scope.get("scheme") == "wss" else "http"
+    return f"{scheme}://{host}"
+
+
+class RoundConsumer(AsyncWebsocketConsumer):
+    # The hub, not each socket, listens to the channel layer (one subscription per process).
+    channel_layer_alias = None
+
+    async def connect(self):
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.socket = None
+        allowed, refusal = await authorise(kwargs["audience"], kwargs["key"], self.scope)
+        # A refused socket is accepted, then closed with a 4xxx code: the browser stops retrying.
+        await self.accept()
+        if refusal:
+            await self.close(code=refusal)
+            return
+        round_id, member = allowed
+        self.socket = Socket(round_id, kwargs["audience"], member, self.push)
+        self.hub = hub_for_this_process(render_push)
+        await self.hub.join(self.socket)
+
+    async def push(self, text):
+        await self.send(text_data=text)
+
+    async def disconnect(self, code):
+        if self.socket is not None:
+            await self.hub.leave(self.socket)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        """Ignore what clients send (htmx may send form values); writes go over HTTP."""

@@ -1,0 +1,226 @@
+"""Live pushes to the screens of a round. Knows nothing of the domain.
+
+Writes call ``notify_round`` inside their transaction; after commit, one message goes to the round's
+group on the channel layer. Each process keeps one ``LiveHub`` (per event loop) that subscribes once
+per round it has sockets for, coalesces what it hears, asks a renderer for the fragments once per
+audience (not once per socket) and writes them to its local sockets directly. One layer message per
+socket does not scale; one per process does (see DESIGN.md, "Measured facts").
+"""
+
+import asyncio
+import logging
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# A topic that means "re-render everything": sent on (re)connect and after the layer recovers.
+EVERYTHING = "*"
+
+# Seconds between two pushes of the same round to one audience. Urgent changes (the current step,
+# a lock, a reveal) skip the wait; tallies under a burst are paced, carrying the latest state.
+PACE = {"projector": 0.1, "facilitator": 0.25, "participant": 1.0}
+SEND_TIMEOUT = 2.0
+
+
+def round_group(round_id):
+    return f"balans.round.{round_id}"
+
+
+def notify_round(round_id, *topics, urgent=False):
+    """Tell every process showing this round that ``topics`` changed, once the change commits."""
+    transaction.on_commit(partial(send_notification, round_id, sorted(topics), urgent))
+
+
+def send_notification(round_id, topics, urgent):
+    message = {"type": "round.changed", "round": round_id, "topics": topics, "urgent": urgent}
+    try:
+        async_to_sync(_group_send)(round_group(round_id), message)
+    except Exception:
+        # The write is committed; screens catch up when they reconnect or when the layer returns.
+        logger.warning("Live update for round %s was not sent", round_id, exc_info=True)
+
+
+async def _group_send(group, message):
+    await asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_TIMEOUT)
+
+
+@dataclass(eq=False)
+class Socket:
+    """A local websocket as the hub sees it: where it listens, for whom, and how to write to it."""
+
+    round_id: int
+    audience: str
+    member: int | None
+    send: object  # async callable taking the text to send
+
+
+@dataclass
+class Pending:
+    topics: set = field(default_factory=set)
+    urgent: bool = False
+    last_flush: float = 0.0
+    task: asyncio.Task | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class LiveHub:
+    """Fans one layer subscription per round out to this process's sockets, paced per audience.
+
+    ``render(round_id, audience, topics, members)`` is a synchronous function returning a list of
+    ``(text, members)`` pairs: each text goes to the sockets of those members (``None``: to all).
+    """
+
+    def __init__(self, render, layer=None):
+        self.render = render
+        self.layer = layer or get_channel_layer()
+        self.sockets = defaultdict(set)  # round id -> sockets
+        self.pending = defaultdict(Pending)  # (round id, audience) -> what waits to be pushed
+        self.subscribed = set()
+        self.channel = None
+        self.listener = None
+
+    async def join(self, socket):
+        """Start pushing to ``socket`` and send it a full snapshot."""
+        self.sockets[socket.round_id].add(socket)
+        await self._subscribe(socket.round_id)
+        self._ensure_listener()
+        await self._push((socket.round_id, socket.audience), {EVERYTHING}, only=[socket])
+
+    async def leave(self, socket):
+        sockets = self.sockets.get(socket.round_id, set())
+        sockets.discard(socket)
+        if not sockets:
+            self.sockets.pop(socket.round_id, None)
+            await self._unsubscribe(socket.round_id)
+        if not self.sockets and self.listener:
+            self.listener.cancel()
+            self.listener = None
+
+    def heard(self, round_id, topics, urgent=False):
+        """Schedule pushes for a change to a round, at each audience's pace."""
+        loop = asyncio.get_running_loop()
+        for audience in {s.audience for s in self.sockets.get(round_id, ())}:
+            pending = self.pending[(round_id, audience)]
+            pending.topics.update(topics)
+            delay = 0 if urgent else max(0.0, pending.last_flush + PACE[audience] - loop.time())
+            if pending.task and not pending.task.done():
+                if not urgent or pending.urgent:
+                    continue
+                pending.task.cancel()
+            pending.urgent = urgent
+            pending.task = asyncio.create_task(self._flush_later((round_id, audience), delay))
+
+    async def _flush_later(self, key, delay):
+        if delay:
+            await asyncio.sleep(delay)
+        pending = self.pending[key]
+        async with pending.lock:
+            topics, pending.topics = pending.topics, set()
+            pending.task, pending.urgent = None, False
+            pending.last_flush = asyncio.get_running_loop().time()
+            if topics:
+                await self._push(key, topics, locked=True)
+
+    async def _push(self, key, topics, only=None, locked=False):
+        """Render once per audience (per variant) and write to the local sockets."""
+        if not locked:
+            async with self.pending[key].lock:
+                return await self._push(key, topics, only, locked=True)
+        round_id, audience = key
+        targets = [s for s in (only or self.sockets.get(round_id, ())) if s.audience == audience]
+        if not targets:
+            return
+        from channels.db import database_sync_to_async
+
+        members = sorted({s.member for s in targets if s.member is not None})
+        try:
+            variants = await database_sync_to_async(self.render)(
+                round_id, audience, topics, members
+            )
+        except Exception:
+            logger.exception("Rendering a live update for round %s failed", round_id)
+            return
+        sends = []
+        for text, receivers in variants:
+            for socket in targets:
+                if receivers is None or socket.member in receivers:
+                    sends.append(socket.send(text))
+        await asyncio.gather(*sends, return_exceptions=True)
+
+    async def _subscribe(self, round_id):
+        """Add this process's channel to the round's group; False if the layer is unreachable."""
+        if round_id in self.subscribed:
+            return True
+        try:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("balans.hub.")
+            await asyncio.wait_for(
+                self.layer.group_add(round_group(round_id), self.channel), SEND_TIMEOUT
+            )
+        except Exception:
+            logger.warning("Could not subscribe to round %s; will retry", round_id, exc_info=True)
+            return False
+        self.subscribed.add(round_id)
+        return True
+
+    async def _unsubscribe(self, round_id):
+        if round_id not in self.subscribed:
+            return
+        self.subscribed.discard(round_id)
+        try:
+            await asyncio.wait_for(
+                self.layer.group_discard(round_group(round_id), self.channel), SEND_TIMEOUT
+            )
+        except Exception:
+            logger.warning("Could not unsubscribe from round %s", round_id, exc_info=True)
+
+    def _ensure_listener(self):
+        if self.listener is None or self.listener.done():
+            self.listener = asyncio.create_task(self._listen())
+
+    async def _listen(self):
+        """Receive round changes; survive a layer outage, refresh every screen when it returns."""
+        failures = 0
+        while True:
+            try:
+                missing = [r for r in list(self.sockets) if r not in self.subscribed]
+                results = [await self._subscribe(round_id) for round_id in missing]
+                if not all(results):
+                    raise ConnectionError("channel layer unreachable")
+                if failures or missing:
+                    # Messages may have been lost while we were not subscribed.
+                    for round_id in missing if not failures else list(self.sockets):
+                        self.heard(round_id, {EVERYTHING}, urgent=True)
+                    failures = 0
+                # Wake up now and then to notice a subscription that failed meanwhile.
+                message = await asyncio.wait_for(self.layer.receive(self.channel), 5)
+            except TimeoutError:
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                logger.warning("Channel layer receive failed; retrying", exc_info=failures == 1)
+                self.subscribed.clear()
+                await asyncio.sleep(min(5.0, 0.2 * 2**failures))
+                continue
+            if message.get("type") == "round.changed":
+                self.heard(message["round"], set(message["topics"]), message.get("urgent", False))
+
+
+_hubs = weakref.WeakKeyDictionary()
+
+
+def hub_for_this_process(render):
+    """The hub of the running event loop (one per ASGI process; tests get one per loop)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = LiveHub(render)
+    return _hubs[loop]

@@ -1,0 +1,46 @@
+"""Who a participant is: a signed, HttpOnly cookie per workshop carrying their secret token."""
+
+from django.conf import settings
+from django.core import signing
+
+from facilitation.workshops.models import Participant
+
+COOKIE_MAX_AGE = 60 * 60 * 24 * 400  # browsers cap cookies at 400 days
+
+
+def cookie_name(workshop_id):
+    return f"balans_p{workshop_id}"
+
+
+def _signer(workshop_id):
+    # The salt ties a cookie to its workshop: one copied under another workshop's name fails.
+    return signing.get_cookie_signer(salt=f"{cookie_name(workshop_id)}.participant")
+
+
+def remember_participant(response, participant):
+    response.set_cookie(
+        cookie_name(participant.workshop_id),
+        _signer(participant.workshop_id).sign(participant.token),
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def participant_from_cookies(cookies, workshop_id):
+    """The participant the cookies name for this workshop, or None (absent, tampered, foreign)."""
+    raw = cookies.get(cookie_name(workshop_id))
+    if not raw:
+        return None
+    try:
+        token = _signer(workshop_id).unsign(raw)
+    except signing.BadSignature:
+        return None
+    return Participant.objects.filter(workshop_id=workshop_id, token=token).first()
+
+
+def has_unrecognised_cookie(cookies, workshop_id):
+    return bool(cookies.get(cookie_name(workshop_id))) and not participant_from_cookies(
+        cookies, workshop_id
+    )

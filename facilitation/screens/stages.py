@@ -1,0 +1,116 @@
+"""What each audience sees of a round right now, and the fragments pushed when it changes.
+
+Pages and pushes render the same partials from the same context, so a reconnecting screen and a
+freshly loaded one cannot differ.
+"""
+
+from collections import defaultdict
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from facilitation.deliberation.services import answered_count, choices_of
+from facilitation.live.push import EVERYTHING
+from facilitation.workshops.models import Round
+
+from .kinds import kind_of
+
+PARTICIPANT, PROJECTOR, FACILITATOR = "participant", "projector", "facilitator"
+PAGE_TEMPLATES = {
+    PARTICIPANT: "phone/round.html",
+    PROJECTOR: "projector/round.html",
+    FACILITATOR: "console/round.html",
+}
+
+
+def public_base_url(fallback):
+    """Where participants reach this server: PUBLIC_URL if set, else what this request used."""
+    return (getattr(settings, "PUBLIC_URL", "") or fallback).rstrip("/")
+
+
+def join_url(round, base_url):
+    return base_url + reverse("phone-round", args=[round.join_code])
+
+
+def qr_svg(url):
+    # segno builds the SVG from the URL alone; nothing a participant typed goes into it.
+    return mark_safe(  # noqa: S308
+        segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+    )
+
+
+def load_round(round_id):
+    return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
+
+
+def stage_context(round, audience, *, choice=None, base_url=""):
+    """Everything the stage partial of ``audience`` needs about the round's present moment."""
+    step = round.current_step
+    kind = kind_of(step) if step else None
+    context = {"round": round, "step": step, "kind": kind, "choice": choice}
+    if audience == PARTICIPANT:
+        if kind and kind.collects_answers and step.results_visible_to_room:
+            context["results"] = kind.results(step)
+        return context
+    context["joined"] = round.attendances.count()
+    if kind and kind.collects_answers:
+        context["results"] = kind.results(step)
+        context["answered"] = answered_count(step)
+    if audience == FACILITATOR:
+        context["steps"] = list(round.ordered_steps())
+        context["projector_url"] = reverse("projector", args=[round.projector_key])
+    context["join_url"] = join_url(round, base_url)
+    if step is None or audience == FACILITATOR:
+        context["qr"] = qr_svg(context["join_url"])
+    return context
+
+
+def render_fragment(audience, name, context):
+    return render_to_string(f"{PAGE_TEMPLATES[audience]}#{name}", context)
+
+
+def render_push(round_id, audience, topics, members):
+    """The fragments to push to one audience after ``topics`` changed, as (html, members) pairs.
+
+    Rendered once per variant, not once per socket: phones differ only by their own choice, big
+    screens only by the address they show in the QR code.
+    """
+    round = load_round(round_id)
+    whole_stage = EVERYTHING in topics or "stage" in topics
+    if audience == PARTICIPANT:
+        return _participant_fragments(round, topics, members, whole_stage)
+    fragments = []
+    for base_url in members or [""]:
+        context = stage_context(round, audience, base_url=base_url)
+        receivers = None if not members else {base_url}
+        if whole_stage:
+            fragments.append((render_fragment(audience, "stage", context), receivers))
+            continue
+        parts = []
+        if "results" in topics and context.get("results") is not None:
+            parts.append(render_fragment(audience, "results", context))
+        if "people" in topics:
+            parts.append(render_fragment(audience, "people", context))
+        if parts:
+            fragments.append(("".join(parts), receivers))
+    return fragments
+
+
+def _participant_fragments(round, topics, members, whole_stage):
+    step = round.current_step
+    if whole_stage:
+        choices = choices_of(step, members) if step else {}
+        by_choice = defaultdict(set)
+        for member in members:
+            by_choice[choices.get(member)].add(member)
+        return [
+            (render_fragment(PARTICIPANT, "stage", stage_context(round, PARTICIPANT, choice=c)), m)
+            for c, m in by_choice.items()
+        ]
+    context = stage_context(round, PARTICIPANT)
+    if "results" in topics and context.get("results") is not None:
+        return [(render_fragment(PARTICIPANT, "results", context), None)]
+    return []

@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+from .forms import ThrottledAuthenticationForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("r/<str:code>/", views.phone_round, name="phone-round"),
+    path("r/<str:code>/join/", views.phone_join, name="phone-join"),
+    path("r/<str:code>/rejoin/", views.phone_rejoin, name="phone-rejoin"),
+    path("r/<str:code>/steps/<int:step_id>/vote/", views.phone_vote, name="phone-vote"),
+    path("projector/<str:key>/", views.projector, name="projector"),
+    path("console/", views.console_home, name="console-home"),
+    path("console/rounds/<int:round_id>/", views.console_round, name="console-round"),
+    path("console/rounds/<int:round_id>/go/", views.console_go_to, name="console-go-to"),
+    path(
+        "console/rounds/<int:round_id>/<slug:action>/",
+        views.console_round_action,
+        name="console-round-action",
+    ),
+    path(
+        "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
+        views.console_step_action,
+        name="console-step-action",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

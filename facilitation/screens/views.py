@@ -1,0 +1,281 @@
+"""Thin views: parse input, call one domain function, return what the actor should now see."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from facilitation.deliberation.services import cast_vote, choice_of
+from facilitation.workshops import services
+from facilitation.workshops.models import Attendance, Round, Step, Workshop
+
+from .forms import JoinCodeForm, JoinForm, RejoinForm, VoteForm
+from .identity import has_unrecognised_cookie, participant_from_cookies, remember_participant
+from .stages import FACILITATOR, PARTICIPANT, PROJECTOR, public_base_url, stage_context
+
+
+def first_error(form):
+    return next(iter(form.errors.values()))[0]
+
+
+def rate_limited(request, exception):
+    return render(
+        request,
+        "error.html",
+        {"message": _("Too many attempts in a short time. Wait a minute and try again.")},
+        status=429,
+    )
+
+
+# Participants ------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request):
+    form = JoinCodeForm(request.GET or None)
+    if form.is_valid():
+        try:
+            round = services.find_round_to_join(form.cleaned_data["code"])
+        except services.ActionRefused as refusal:
+            form.add_error("code", refusal.message)
+            return render(request, "home.html", {"form": form}, status=refusal.status)
+        return redirect("phone-round", round.join_code)
+    return render(request, "home.html", {"form": form})
+
+
+def _round_for_phone(code):
+    return get_object_or_404(
+        Round.objects.select_related("workshop", "current_step"), join_code=code
+    )
+
+
+def _attending(request, round):
+    """The participant this browser is, if they have joined this round."""
+    participant = participant_from_cookies(request.COOKIES, round.workshop_id)
+    if participant and Attendance.objects.filter(round=round, participant=participant).exists():
+        return participant
+    return None
+
+
+@require_GET
+def phone_round(request, code):
+    round = _round_for_phone(code)
+    participant = _attending(request, round)
+    if participant is None:
+        return _join_page(request, round)
+    context = {
+        "participant": participant,
+        "welcome": "welcome" in request.GET,
+        **stage_context(round, PARTICIPANT, choice=_choice(round, participant)),
+    }
+    return render(request, "phone/round.html", context)
+
+
+def _choice(round, participant):
+    return choice_of(round.current_step, participant) if round.current_step else None
+
+
+def _join_page(request, round, *, join_form=None, rejoin_form=None, error=None, status=200):
+    if error is None and not round.is_open_to_join:
+        error = (
+            _("This workshop round has ended, so it can no longer be joined.")
+            if round.is_closed
+            else _("This workshop has not started yet. Try again in a moment.")
+        )
+        status = 409
+    if error is None and has_unrecognised_cookie(request.COOKIES, round.workshop_id):
+        error = _(
+            "This browser's earlier sign-in was not recognised. Join again, or use your code."
+        )
+    known = participant_from_cookies(request.COOKIES, round.workshop_id)
+    context = {
+        "round": round,
+        "known": known,
+        "join_form": join_form or JoinForm(initial={"display_name": known and known.display_name}),
+        "rejoin_form": rejoin_form or RejoinForm(),
+        "error": error,
+    }
+    return render(request, "phone/join.html", context, status=status)
+
+
+@require_POST
+@ratelimit(key="ip", rate="120/m", block=True)
+def phone_join(request, code):
+    round = _round_for_phone(code)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return _join_page(request, round, join_form=form, status=400)
+    try:
+        participant = services.join_round(
+            round,
+            display_name=form.cleaned_data["display_name"],
+            participant=participant_from_cookies(request.COOKIES, round.workshop_id),
+        )
+    except services.ActionRefused as refusal:
+        return _join_page(request, round, join_form=form, error=refusal.message, status=409)
+    response = redirect(reverse("phone-round", args=[round.join_code]) + "?welcome")
+    remember_participant(response, participant)
+    return response
+
+
+@require_POST
+@ratelimit(key="ip", rate="10/m", block=True)
+def phone_rejoin(request, code):
+    round = _round_for_phone(code)
+    form = RejoinForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ActionRefused(first_error(form), status=400)
+        participant = services.find_participant_by_rejoin_code(
+            round, form.cleaned_data["rejoin_code"]
+        )
+        services.join_round(round, participant=participant)
+    except services.ActionRefused as refusal:
+        return _join_page(request, round, rejoin_form=form, error=refusal.message, status=400)
+    response = redirect("phone-round", round.join_code)
+    remember_participant(response, participant)
+    return response
+
+
+@require_POST
+@ratelimit(key="ip", rate="600/m", block=True)
+def phone_vote(request, code, step_id):
+    round = _round_for_phone(code)
+    participant = _attending(request, round)
+    if participant is None:
+        return _join_page(request, round, error=_("Join this workshop round before answering."))
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    form = VoteForm(request.POST)
+    error, status = None, 200
+    try:
+        if not form.is_valid():
+            raise services.ActionRefused(first_error(form), status=400)
+        cast_vote(step, participant, form.cleaned_data["option"])
+    except services.ActionRefused as refusal:
+        error, status = refusal.message, refusal.status
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("phone-round", round.join_code)
+    round.refresh_from_db()
+    context = {
+        "error": error,
+        **stage_context(round, PARTICIPANT, choice=_choice(round, participant)),
+    }
+    return render(request, "phone/round.html#stage", context, status=status)
+
+
+# Projector ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def projector(request, key):
+    round = get_object_or_404(
+        Round.objects.select_related("workshop", "current_step"), projector_key=key
+    )
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    return render(
+        request, "projector/round.html", stage_context(round, PROJECTOR, base_url=base_url)
+    )
+
+
+# Console -----------------------------------------------------------------------------------------
+
+
+def _facilitated_round(request, round_id):
+    round = get_object_or_404(Round.objects.select_related("workshop", "current_step"), pk=round_id)
+    if not round.workshop.is_facilitated_by(request.user):
+        raise Http404
+    return round
+
+
+def _console(request, round, *, error=None, status=200):
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("console-round", round.pk)
+    round.refresh_from_db()
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    context = {"error": error, **stage_context(round, FACILITATOR, base_url=base_url)}
+    return render(request, "console/round.html#stage", context, status=status)
+
+
+@login_required
+@require_GET
+def console_home(request):
+    workshops = Workshop.objects.filter(facilitators=request.user).prefetch_related("rounds")
+    return render(request, "console/home.html", {"workshops": workshops})
+
+
+@login_required
+@require_GET
+def console_round(request, round_id):
+    round = _facilitated_round(request, round_id)
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    return render(
+        request, "console/round.html", stage_context(round, FACILITATOR, base_url=base_url)
+    )
+
+
+ROUND_ACTIONS = {
+    "start": services.start_round,
+    "pause": services.pause_round,
+    "resume": services.resume_round,
+    "close": services.close_round,
+    "next": lambda round, by: services.move_through_agenda(round, 1, by=by),
+    "previous": lambda round, by: services.move_through_agenda(round, -1, by=by),
+}
+STEP_ACTIONS = {
+    "lock": services.lock_voting,
+    "unlock": services.unlock_voting,
+    "reveal": services.reveal_results,
+    "conceal": services.conceal_results,
+}
+
+
+@login_required
+@require_POST
+def console_round_action(request, round_id, action):
+    round = _facilitated_round(request, round_id)
+    if action not in ROUND_ACTIONS:
+        raise Http404
+    try:
+        ROUND_ACTIONS[action](round, by=request.user)
+    except services.ActionRefused as refusal:
+        return _console(request, round, error=refusal.message, status=refusal.status)
+    return _console(request, round)
+
+
+@login_required
+@require_POST
+def console_go_to(request, round_id):
+    round = _facilitated_round(request, round_id)
+    target = request.POST.get("step", "")
+    step = None
+    if target != "lobby":
+        step = Step.objects.filter(round=round, pk=target if target.isdigit() else None).first()
+        if step is None:
+            return _console(request, round, error=_("That step is not on this agenda."), status=400)
+    try:
+        services.go_to_step(round, step, by=request.user)
+    except services.ActionRefused as refusal:
+        return _console(request, round, error=refusal.message, status=refusal.status)
+    return _console(request, round)
+
+
+@login_required
+@require_POST
+def console_step_action(request, round_id, step_id, action):
+    round = _facilitated_round(request, round_id)
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    if action not in STEP_ACTIONS:
+        raise Http404
+    try:
+        STEP_ACTIONS[action](step, by=request.user)
+    except services.ActionRefused as refusal:
+        return _console(request, round, error=refusal.message, status=refusal.status)
+    return _console(request, round)

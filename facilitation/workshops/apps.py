@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class WorkshopsConfig(AppConfig):
+    name = "facilitation.workshops"

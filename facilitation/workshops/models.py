@@ -1,0 +1,224 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Codes avoid characters that are easy to confuse on a projector (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+REJOIN_CODE_LENGTH = 8
+
+
+def random_code(length):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(text):
+    """Codes are typed on phones: ignore case, spaces and dashes."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+class ValueLogic(models.TextChoices):
+    """The value logics a dilemma option can honour or strain (see the study)."""
+
+    LEGALITY_EQUITY = "legality_equity", _("Legality and equal treatment")
+    EFFICIENCY_SERVICE = "efficiency_service", _("Efficiency and service")
+    NETWORK_DIALOGUE = "network_dialogue", _("Dialogue and co-creation")
+    ENGAGEMENT = "engagement", _("Engagement")
+    REACH = "reach", _("Reach")
+    ALGORITHMIC_VISIBILITY = "algorithmic_visibility", _("Algorithmic visibility")
+
+    @classmethod
+    def government(cls):
+        return {cls.LEGALITY_EQUITY, cls.EFFICIENCY_SERVICE, cls.NETWORK_DIALOGUE}
+
+    @classmethod
+    def platform(cls):
+        return {cls.ENGAGEMENT, cls.REACH, cls.ALGORITHMIC_VISIBILITY}
+
+
+class Workshop(models.Model):
+    """A series of rounds run with one group over time."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_workshops",
+        verbose_name=_("facilitators"),
+    )
+    demo_key = models.CharField(max_length=50, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demo_key"], condition=~Q(demo_key=""), name="one_workshop_per_demo_key"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_facilitated_by(self, user):
+        return user.is_authenticated and self.facilitators.filter(pk=user.pk).exists()
+
+
+class Round(models.Model):
+    """One sitting of a workshop, joined with a short code."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="rounds")
+    title = models.CharField(_("title"), max_length=200)
+    join_code = models.CharField(_("join code"), max_length=12, unique=True)
+    projector_key = models.CharField(max_length=32, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # None while the round is in its lobby (the projector shows the QR code).
+    current_step = models.ForeignKey(
+        "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "created_at"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+
+    def __str__(self):
+        return f"{self.workshop}: {self.title}"
+
+    @property
+    def is_open_to_join(self):
+        return self.status in {self.Status.LIVE, self.Status.PAUSED}
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+    def ordered_steps(self):
+        return self.steps.order_by("position")
+
+
+class Step(models.Model):
+    """One item of a round's agenda."""
+
+    class Kind(models.TextChoices):
+        FINDING = "finding", _("Finding")
+        DILEMMA = "dilemma", _("Dilemma")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"), blank=True, max_length=10000)
+    hide_results = models.BooleanField(
+        _("hide results until revealed"),
+        default=True,
+        help_text=_("Avoids group-think: the room sees results only when you reveal them."),
+    )
+    results_revealed = models.BooleanField(default=False)
+    voting_locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "position"], name="one_step_per_position")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def results_visible_to_room(self):
+        return self.results_revealed or not self.hide_results
+
+
+class Participant(models.Model):
+    """A pseudonymous person in a workshop, recognised again in later rounds."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    number = models.PositiveIntegerField()
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    # Secrets: the cookie carries the token; the person keeps the re-join code. Never exported.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    rejoin_code = models.CharField(max_length=REJOIN_CODE_LENGTH, editable=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "number"], name="one_number_per_participant"
+            ),
+            models.UniqueConstraint(fields=["workshop", "rejoin_code"], name="unique_rejoin_code"),
+        ]
+
+    def __str__(self):
+        return self.pseudonym
+
+    @property
+    def pseudonym(self):
+        return f"P{self.number:02d}"
+
+    @property
+    def formatted_rejoin_code(self):
+        half = len(self.rejoin_code) // 2
+        return f"{self.rejoin_code[:half]}-{self.rejoin_code[half:]}"
+
+
+class Attendance(models.Model):
+    """That a participant joined a round (a participant belongs to the workshop, across rounds)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="attendances"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant"], name="one_attendance_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} in {self.round}"
+
+
+class Event(models.Model):
+    """An append-only record of something that happened: who, what, when, payload."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    round = models.ForeignKey(Round, null=True, on_delete=models.CASCADE, related_name="events")
+    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="events")
+    participant = models.ForeignKey(
+        Participant, null=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,273 @@
+"""State changes of workshops and rounds: joining, the lifecycle, moving through the agenda.
+
+Each function does its whole change in one transaction, records an event, and notifies the round's
+screens after commit. Views call these; nothing else changes this state.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from facilitation.live.push import notify_round
+
+from .models import (
+    JOIN_CODE_LENGTH,
+    REJOIN_CODE_LENGTH,
+    Attendance,
+    Event,
+    Participant,
+    Round,
+    Step,
+    normalise_code,
+    random_code,
+)
+
+DISPLAY_NAME_MAX_LENGTH = Participant._meta.get_field("display_name").max_length
+
+
+class ActionRefused(Exception):
+    """A request the rules do not allow; the message is shown to the person as it is."""
+
+    def __init__(self, message, *, status=409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def record_event(kind, *, workshop, round=None, step=None, participant=None, user=None, **payload):
+    return Event.objects.create(
+        kind=kind,
+        workshop=workshop,
+        round=round,
+        step=step,
+        participant=participant,
+        user=user if user and user.is_authenticated else None,
+        payload=payload,
+    )
+
+
+def unique_join_code():
+    for _attempt in range(20):
+        code = random_code(JOIN_CODE_LENGTH)
+        if not Round.objects.filter(join_code=code).exists():
+            return code
+    raise RuntimeError("Could not find a free join code")
+
+
+def create_round(workshop, *, title, by=None):
+    """Create a draft round with a fresh join code and projector key."""
+    with transaction.atomic():
+        round = Round.objects.create(
+            workshop=workshop,
+            title=title,
+            join_code=unique_join_code(),
+            projector_key=random_code(24),
+        )
+        record_event("round.created", workshop=workshop, round=round, user=by, title=title)
+    return round
+
+
+def find_round_to_join(code):
+    """The round a typed join code opens, or a refusal that says why not."""
+    code = normalise_code(code)
+    round = (
+        Round.objects.select_related("workshop").filter(join_code=code).first() if code else None
+    )
+    if round is None:
+        raise ActionRefused(
+            _("There is no workshop with the code “%(code)s”. Check the code on the screen.")
+            % {"code": code},
+            status=404,
+        )
+    if round.status == Round.Status.DRAFT:
+        raise ActionRefused(_("This workshop has not started yet. Try again in a moment."))
+    if round.status == Round.Status.CLOSED:
+        raise ActionRefused(_("This workshop round has ended, so it can no longer be joined."))
+    return round
+
+
+def clean_display_name(name):
+    name = " ".join((name or "").split())
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ActionRefused(
+            _("A display name can have at most %(max)d characters.")
+            % {"max": DISPLAY_NAME_MAX_LENGTH},
+            status=400,
+        )
+    return name
+
+
+def join_round(round, *, display_name="", participant=None):
+    """Admit a person to a round, as a new participant or as the one their cookie names.
+
+    Effects: creates the participant (with a pseudonym number, cookie token and re-join code) if
+    needed, records the attendance and a ``participant.joined`` event, and updates the room's count.
+    """
+    display_name = clean_display_name(display_name)
+    if not round.is_open_to_join:
+        raise ActionRefused(_("This workshop round is not open to join."))
+    if participant is not None and participant.workshop_id != round.workshop_id:
+        participant = None
+    with transaction.atomic():
+        if participant is None:
+            participant = _new_participant(round.workshop, display_name)
+        elif display_name and display_name != participant.display_name:
+            participant.display_name = display_name
+            participant.save(update_fields=["display_name"])
+        _attendance, first_time = Attendance.objects.get_or_create(
+            round=round, participant=participant
+        )
+        if first_time:
+            record_event(
+                "participant.joined", workshop=round.workshop, round=round, participant=participant
+            )
+            notify_round(round.pk, "people")
+    return participant
+
+
+def _new_participant(workshop, display_name):
+    # Pseudonym numbers and re-join codes are unique per workshop; retry on the rare collision.
+    for _attempt in range(10):
+        last = workshop.participants.order_by("-number").values_list("number", flat=True).first()
+        try:
+            with transaction.atomic():
+                return Participant.objects.create(
+                    workshop=workshop,
+                    number=(last or 0) + 1,
+                    display_name=display_name,
+                    token=random_code(40),
+                    rejoin_code=random_code(REJOIN_CODE_LENGTH),
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not create a participant")
+
+
+def find_participant_by_rejoin_code(round, code):
+    code = normalise_code(code)
+    participant = Participant.objects.filter(workshop=round.workshop, rejoin_code=code).first()
+    if not code or participant is None:
+        raise ActionRefused(
+            _("That personal code is not known in this workshop. Check it, or join as new."),
+            status=404,
+        )
+    return participant
+
+
+def _lock(round):
+    """Re-read the round inside the transaction, locked, so concurrent changes queue up."""
+    return Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
+
+
+def _change_status(round, *, allowed_from, to, kind, by):
+    with transaction.atomic():
+        round = _lock(round)
+        if round.status not in allowed_from:
+            raise ActionRefused(
+                _("The round is %(status)s, so this cannot be done now.")
+                % {"status": round.get_status_display().lower()}
+            )
+        previous = round.status
+        round.status = to
+        round.save(update_fields=["status"])
+        record_event(kind, workshop=round.workshop, round=round, user=by, previous=previous)
+        notify_round(round.pk, "stage", urgent=True)
+    return round
+
+
+def start_round(round, *, by):
+    """Open a draft round: people can join with its code; the projector shows the lobby."""
+    return _change_status(
+        round, allowed_from={Round.Status.DRAFT}, to=Round.Status.LIVE, kind="round.started", by=by
+    )
+
+
+def pause_round(round, *, by):
+    """Pause a live round: nobody can answer until it resumes."""
+    return _change_status(
+        round, allowed_from={Round.Status.LIVE}, to=Round.Status.PAUSED, kind="round.paused", by=by
+    )
+
+
+def resume_round(round, *, by):
+    return _change_status(
+        round, allowed_from={Round.Status.PAUSED}, to=Round.Status.LIVE, kind="round.resumed", by=by
+    )
+
+
+def close_round(round, *, by):
+    """Close a round for good: from now on it is read-only."""
+    return _change_status(
+        round,
+        allowed_from={Round.Status.LIVE, Round.Status.PAUSED},
+        to=Round.Status.CLOSED,
+        kind="round.closed",
+        by=by,
+    )
+
+
+def go_to_step(round, step, *, by):
+    """Show ``step`` (or the lobby, for None) on the projector and every phone."""
+    with transaction.atomic():
+        round = _lock(round)
+        if round.is_closed:
+            raise ActionRefused(_("This round is closed; its agenda can no longer be moved."))
+        if step is not None and step.round_id != round.pk:
+            raise ActionRefused(_("That step belongs to another round."), status=404)
+        if round.current_step_id == (step.pk if step else None):
+            return round
+        round.current_step = step
+        round.save(update_fields=["current_step"])
+        record_event(
+            "step.shown",
+            workshop=round.workshop,
+            round=round,
+            step=step,
+            user=by,
+            position=step.position if step else None,
+        )
+        notify_round(round.pk, "stage", urgent=True)
+    return round
+
+
+def move_through_agenda(round, offset, *, by):
+    """Go ``offset`` steps forward (or back) from the current one; before the first is the lobby."""
+    steps = list(round.ordered_steps())
+    position = next((i for i, s in enumerate(steps) if s.pk == round.current_step_id), -1)
+    target = position + offset
+    if target >= len(steps):
+        raise ActionRefused(_("This is the last step of the agenda."))
+    if target < -1:
+        raise ActionRefused(_("This is already the start of the agenda."))
+    return go_to_step(round, steps[target] if target >= 0 else None, by=by)
+
+
+def _change_step(step, *, field, value, kind, by):
+    with transaction.atomic():
+        step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        if step.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if getattr(step, field) == value:
+            return step
+        setattr(step, field, value)
+        step.save(update_fields=[field])
+        record_event(kind, workshop=step.round.workshop, round=step.round, step=step, user=by)
+        notify_round(step.round_id, "stage", urgent=True)
+    return step
+
+
+def lock_voting(step, *, by):
+    """Stop answers to ``step``; the answers given so far stand."""
+    return _change_step(step, field="voting_locked", value=True, kind="voting.locked", by=by)
+
+
+def unlock_voting(step, *, by):
+    return _change_step(step, field="voting_locked", value=False, kind="voting.unlocked", by=by)
+
+
+def reveal_results(step, *, by):
+    """Show the room's results on the projector and the phones."""
+    return _change_step(step, field="results_revealed", value=True, kind="results.revealed", by=by)
+
+
+def conceal_results(step, *, by):
+    return _change_step(step, field="results_revealed", value=False, kind="results.hidden", by=by)
