@@ -185,6 +185,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 RATELIMIT_VIEW = "facilitation.screens.views.rate_limited"
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 
 LOGGING = {
     "version": 1,

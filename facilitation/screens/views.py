@@ -22,6 +22,12 @@ def first_error(form):
     return next(iter(form.errors.values()))[0]
 
 
+def participant_browser(group, request):
+    """Rate-limit key for participants: their cookies, since a whole room may share one address."""
+    cookies = sorted(v for k, v in request.COOKIES.items() if k.startswith("balans_p"))
+    return "|".join(cookies) or request.META.get("REMOTE_ADDR", "")
+
+
 def rate_limited(request, exception):
     return render(
         request,
@@ -103,7 +109,7 @@ def _join_page(request, round, *, join_form=None, rejoin_form=None, error=None, 
 
 
 @require_POST
-@ratelimit(key="ip", rate="120/m", block=True)
+@ratelimit(key="ip", rate="600/m", block=True)
 def phone_join(request, code):
     round = _round_for_phone(code)
     form = JoinForm(request.POST)
@@ -123,7 +129,7 @@ def phone_join(request, code):
 
 
 @require_POST
-@ratelimit(key="ip", rate="10/m", block=True)
+@ratelimit(key="ip", rate="30/m", block=True)
 def phone_rejoin(request, code):
     round = _round_for_phone(code)
     form = RejoinForm(request.POST)
@@ -142,7 +148,7 @@ def phone_rejoin(request, code):
 
 
 @require_POST
-@ratelimit(key="ip", rate="600/m", block=True)
+@ratelimit(key=participant_browser, rate="60/m", block=True)
 def phone_vote(request, code, step_id):
     round = _round_for_phone(code)
     participant = _attending(request, round)

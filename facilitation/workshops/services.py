@@ -154,23 +154,27 @@ def find_participant_by_rejoin_code(round, code):
 
 
 def _lock(round):
-    """Re-read the round inside the transaction, locked, so concurrent changes queue up."""
+    """Re-read the round inside the transaction, locked, so concurrent changes queue up.
+
+    The functions below change that locked copy and then refresh the caller's instance.
+    """
     return Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
 
 
 def _change_status(round, *, allowed_from, to, kind, by):
     with transaction.atomic():
-        round = _lock(round)
-        if round.status not in allowed_from:
+        locked = _lock(round)
+        if locked.status not in allowed_from:
             raise ActionRefused(
                 _("The round is %(status)s, so this cannot be done now.")
-                % {"status": round.get_status_display().lower()}
+                % {"status": locked.get_status_display().lower()}
             )
-        previous = round.status
-        round.status = to
-        round.save(update_fields=["status"])
-        record_event(kind, workshop=round.workshop, round=round, user=by, previous=previous)
-        notify_round(round.pk, "stage", urgent=True)
+        previous = locked.status
+        locked.status = to
+        locked.save(update_fields=["status"])
+        record_event(kind, workshop=locked.workshop, round=locked, user=by, previous=previous)
+        notify_round(locked.pk, "stage", urgent=True)
+    round.refresh_from_db()
     return round
 
 
@@ -208,24 +212,24 @@ def close_round(round, *, by):
 def go_to_step(round, step, *, by):
     """Show ``step`` (or the lobby, for None) on the projector and every phone."""
     with transaction.atomic():
-        round = _lock(round)
-        if round.is_closed:
+        locked = _lock(round)
+        if locked.is_closed:
             raise ActionRefused(_("This round is closed; its agenda can no longer be moved."))
-        if step is not None and step.round_id != round.pk:
+        if step is not None and step.round_id != locked.pk:
             raise ActionRefused(_("That step belongs to another round."), status=404)
-        if round.current_step_id == (step.pk if step else None):
-            return round
-        round.current_step = step
-        round.save(update_fields=["current_step"])
-        record_event(
-            "step.shown",
-            workshop=round.workshop,
-            round=round,
-            step=step,
-            user=by,
-            position=step.position if step else None,
-        )
-        notify_round(round.pk, "stage", urgent=True)
+        if locked.current_step_id != (step.pk if step else None):
+            locked.current_step = step
+            locked.save(update_fields=["current_step"])
+            record_event(
+                "step.shown",
+                workshop=locked.workshop,
+                round=locked,
+                step=step,
+                user=by,
+                position=step.position if step else None,
+            )
+            notify_round(locked.pk, "stage", urgent=True)
+    round.refresh_from_db()
     return round
 
 
@@ -243,15 +247,17 @@ def move_through_agenda(round, offset, *, by):
 
 def _change_step(step, *, field, value, kind, by):
     with transaction.atomic():
-        step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
-        if step.round.is_closed:
+        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        if locked.round.is_closed:
             raise ActionRefused(_("This round is closed; nothing in it can change."))
-        if getattr(step, field) == value:
-            return step
-        setattr(step, field, value)
-        step.save(update_fields=[field])
-        record_event(kind, workshop=step.round.workshop, round=step.round, step=step, user=by)
-        notify_round(step.round_id, "stage", urgent=True)
+        if getattr(locked, field) != value:
+            setattr(locked, field, value)
+            locked.save(update_fields=[field])
+            record_event(
+                kind, workshop=locked.round.workshop, round=locked.round, step=locked, user=by
+            )
+            notify_round(locked.round_id, "stage", urgent=True)
+    step.refresh_from_db()
     return step
 
 

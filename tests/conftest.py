@@ -1,0 +1,113 @@
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from facilitation.deliberation.demo import load_demo_workshop
+from facilitation.workshops import services
+from facilitation.workshops.models import Step
+from tests.services import REDIS_URL, redis_answers, require
+
+
+@pytest.fixture
+def facilitator(db):
+    return get_user_model().objects.create_user("facilitator", password="a long pass phrase")
+
+
+@pytest.fixture
+def stranger(db):
+    """A logged-in user who facilitates nothing of ours."""
+    return get_user_model().objects.create_user("stranger", password="another pass phrase")
+
+
+@pytest.fixture
+def workshop(facilitator):
+    workshop, _created = load_demo_workshop("en", facilitators=[facilitator])
+    return workshop
+
+
+@pytest.fixture
+def draft_round(workshop):
+    return workshop.rounds.get()
+
+
+@pytest.fixture
+def live_round(draft_round, facilitator):
+    return services.start_round(draft_round, by=facilitator)
+
+
+@pytest.fixture
+def dilemma(live_round):
+    return live_round.steps.filter(kind=Step.Kind.DILEMMA).order_by("position").first()
+
+
+@pytest.fixture
+def dilemma_round(live_round, dilemma, facilitator):
+    """A live round showing its first dilemma."""
+    return services.go_to_step(live_round, dilemma, by=facilitator)
+
+
+@pytest.fixture
+def participant(live_round):
+    return services.join_round(live_round, display_name="Anna")
+
+
+@pytest.fixture
+def other_participant(live_round):
+    return services.join_round(live_round, display_name="Bo")
+
+
+@pytest.fixture
+def console(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+def phone_for(participant):
+    """A browser that joined as ``participant``."""
+    from django.http import HttpResponse
+
+    from facilitation.screens.identity import remember_participant
+
+    response = HttpResponse()
+    remember_participant(response, participant)
+    phone = Client()
+    phone.cookies.update(response.cookies)
+    return phone
+
+
+@pytest.fixture
+def phone(participant):
+    return phone_for(participant)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def channel_layer(request, settings):
+    """The in-memory layer, then the real Redis layer (with a prefix of its own per test)."""
+    from channels.layers import get_channel_layer
+
+    if request.param == "redis":
+        require("Redis", redis_answers())
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [{"address": REDIS_URL, "max_connections": 500}],
+                    "prefix": f"balans-test-{uuid.uuid4().hex[:8]}",
+                },
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return get_channel_layer()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit and login-failure counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
