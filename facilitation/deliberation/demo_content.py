@@ -15,7 +15,7 @@ DEMO_WORKSHOPS = {
         "steps": [
             {
                 "kind": "finding",
-                "title": "Finding 1: Treating citizens equally",
+                "title": "Treating citizens equally",
                 "body": (
                     "Equal treatment is a cornerstone of public administration: the municipality "
                     "must not favour one organiser, business or group over another. Social media "
@@ -36,7 +36,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: The annual running race",
+                "title": "The annual running race",
                 "body": (
                     "Every year thousands of people run through town, and the race is one of the "
                     "most popular topics on the municipality's Facebook page. Posts about it get "
@@ -89,7 +89,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: Snapchat to reach young people",
+                "title": "Snapchat to reach young people",
                 "body": (
                     "Young people rarely follow the municipality's Facebook page, and the youth "
                     "services keep asking for Snapchat. It would likely reach young residents "
@@ -143,7 +143,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "finding",
-                "title": "Finding 2: Triggering engagement",
+                "title": "Triggering engagement",
                 "body": (
                     "Platforms reward posts that people react to, comment on and share. Posts "
                     "that nobody reacts to quietly disappear from people's feeds. Tone matters "
@@ -165,7 +165,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "finding",
-                "title": "Finding 3: Risk, reputation and acting professionally",
+                "title": "Risk, reputation and acting professionally",
                 "body": (
                     "Social media is unpredictable. A post or a complaint can spread within "
                     "hours, and a flood of negative comments can leave a communicator unable to "
@@ -185,7 +185,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: A warm tone in a serious matter",
+                "title": "A warm tone in a serious matter",
                 "body": (
                     "Social services needs more foster families. A colleague has drafted a warm, "
                     "emotional post: a child's perspective, heart emojis and a cheerful call to "
@@ -250,7 +250,7 @@ DEMO_WORKSHOPS = {
         "steps": [
             {
                 "kind": "finding",
-                "title": "Resultat 1: Att behandla invånarna lika",
+                "title": "Att behandla invånarna lika",
                 "body": (
                     "Likabehandling är en grundpelare i offentlig förvaltning: kommunen får inte "
                     "gynna en arrangör, ett företag eller en grupp framför andra. Sociala medier "
@@ -271,7 +271,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: Det stora årliga loppet",
+                "title": "Det stora årliga loppet",
                 "body": (
                     "Varje år springer tusentals människor genom stan, och loppet är ett av de "
                     "mest populära ämnena på kommunens Facebooksida. Inlägg om det får långt fler "
@@ -325,7 +325,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: Snapchat för att nå unga",
+                "title": "Snapchat för att nå unga",
                 "body": (
                     "Unga följer sällan kommunens Facebooksida, och kommunens ungdomsverksamhet "
                     "frågar gång på gång efter Snapchat. Där skulle kommunen troligen nå unga "
@@ -379,7 +379,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "finding",
-                "title": "Resultat 2: Att väcka engagemang",
+                "title": "Att väcka engagemang",
                 "body": (
                     "Plattformarna belönar inlägg som människor reagerar på, kommenterar och "
                     "delar. Inlägg som ingen reagerar på försvinner tyst ur flödet. Tonen spelar "
@@ -401,7 +401,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "finding",
-                "title": "Resultat 3: Risker, rykte och professionellt agerande",
+                "title": "Risker, rykte och professionellt agerande",
                 "body": (
                     "Sociala medier är oförutsägbara. Ett inlägg eller ett klagomål kan spridas "
                     "på några timmar, och en våg av negativa kommentarer kan göra att "
@@ -422,7 +422,7 @@ DEMO_WORKSHOPS = {
             },
             {
                 "kind": "dilemma",
-                "title": "Dilemma: Varm ton i en allvarlig fråga",
+                "title": "Varm ton i en allvarlig fråga",
                 "body": (
                     "Socialtjänsten behöver fler familjehem. En kollega har skrivit ett varmt och "
                     "känslosamt utkast: ett barns perspektiv, hjärt-emojis och en glad uppmaning "

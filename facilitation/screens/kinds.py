@@ -38,6 +38,11 @@ class StepKind:
     def results_template(self):
         return self.partial("results")
 
+    @property
+    def partial_choices(self):
+        """What the room can answer, shown while the results are hidden."""
+        return self.partial("choices")
+
 
 KINDS = {
     Step.Kind.FINDING: StepKind(template="steps/finding.html"),

@@ -118,3 +118,12 @@ class TestLogin:
         )
         assert response.status_code == 302
         assert response.url == "/console/"
+
+
+def test_the_console_names_the_value_logics_of_each_option(console, dilemma_round, dilemma):
+    page = console.get(f"/console/rounds/{dilemma_round.pk}/").content.decode()
+    for option in dilemma.options.all():
+        if option.honours:
+            assert f"Honours: {', '.join(option.honoured_logics())}" in page
+        if option.strains:
+            assert f"Strains: {', '.join(option.strained_logics())}" in page
