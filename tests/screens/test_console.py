@@ -124,6 +124,6 @@ def test_the_console_names_the_value_logics_of_each_option(console, dilemma_roun
     page = console.get(f"/console/rounds/{dilemma_round.pk}/").content.decode()
     for option in dilemma.options.all():
         if option.honours:
-            assert f"Honours: {', '.join(option.honoured_logics())}" in page
+            assert f"Honours: {', '.join(map(str, option.honoured_logics()))}" in page
         if option.strains:
-            assert f"Strains: {', '.join(option.strained_logics())}" in page
+            assert f"Strains: {', '.join(map(str, option.strained_logics()))}" in page
