@@ -6,9 +6,12 @@ from facilitation.workshops.models import Participant, Step, ValueLogic
 
 
 def validate_logics(value):
-    unknown = set(value) - set(ValueLogic.values)
-    if not isinstance(value, list) or unknown:
-        raise ValidationError(_("Unknown value logic: %(names)s"), params={"names": unknown})
+    if not isinstance(value, list):
+        raise ValidationError(_("Value logics must be a list."))
+    if unknown := sorted(set(map(str, value)) - set(ValueLogic.values)):
+        raise ValidationError(
+            _("Unknown value logic: %(names)s"), params={"names": ", ".join(unknown)}
+        )
 
 
 class Option(models.Model):
@@ -31,10 +34,10 @@ class Option(models.Model):
         return self.label
 
     def clean(self):
-        if both := set(self.honours) & set(self.strains):
+        if both := set(self.honours) & set(self.strains) & set(ValueLogic.values):
             raise ValidationError(
                 _("An option cannot both honour and strain %(names)s."),
-                params={"names": ", ".join(sorted(both))},
+                params={"names": ", ".join(str(ValueLogic(key).label) for key in sorted(both))},
             )
 
     def honoured_logics(self):

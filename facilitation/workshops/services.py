@@ -161,14 +161,20 @@ def _lock(round):
     return Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
 
 
+def _refusal_for_status(status):
+    return {
+        Round.Status.DRAFT: _("The round has not started yet, so this cannot be done now."),
+        Round.Status.LIVE: _("The round is already running, so this cannot be done now."),
+        Round.Status.PAUSED: _("The round is paused, so this cannot be done now."),
+        Round.Status.CLOSED: _("The round is closed, so this cannot be done now."),
+    }[status]
+
+
 def _change_status(round, *, allowed_from, to, kind, by):
     with transaction.atomic():
         locked = _lock(round)
         if locked.status not in allowed_from:
-            raise ActionRefused(
-                _("The round is %(status)s, so this cannot be done now.")
-                % {"status": locked.get_status_display().lower()}
-            )
+            raise ActionRefused(_refusal_for_status(locked.status))
         previous = locked.status
         locked.status = to
         locked.save(update_fields=["status"])

@@ -27,6 +27,11 @@ class TestHome:
         assert response.status_code == 404
         assert "no workshop with the code" in response.content.decode()
 
+    def test_it_speaks_swedish_to_a_swedish_browser(self, client, db):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="sv-SE,sv;q=0.9")
+        assert "Gå med i en workshop" in response.content.decode()
+        assert 'lang="sv"' in response.content.decode()
+
     def test_a_round_that_has_not_started_says_so(self, client, draft_round):
         response = client.get("/", {"code": draft_round.join_code})
         assert response.status_code == 409
