@@ -63,7 +63,7 @@ def stage_context(round, audience, *, choice=None, base_url=""):
         context["steps"] = list(round.ordered_steps())
         context["projector_url"] = reverse("projector", args=[round.projector_key])
     context["join_url"] = join_url(round, base_url)
-    if step is None or audience == FACILITATOR:
+    if step is None:
         context["qr"] = qr_svg(context["join_url"])
     return context
 
