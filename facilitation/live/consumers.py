@@ -6,6 +6,7 @@ afterwards. Sockets only listen: every write goes over HTTP.
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from facilitation.screens.identity import participant_from_cookies
 from facilitation.screens.stages import (
@@ -46,10 +47,13 @@ def authorise(audience, key, scope):
 
 
 def _origin(scope):
+    """The address this socket's page was served from, as Django would build it for a request."""
     headers = dict(scope.get("headers", []))
     host = headers.get(b"host", b"").decode("latin-1")
-    scheme = "https" if scope.get("scheme") == "wss" else "http"
-    return f"{scheme}://{host}"
+    secure = scope.get("scheme") == "wss"
+    if settings.SECURE_PROXY_SSL_HEADER:
+        secure = headers.get(b"x-forwarded-proto", b"").decode("latin-1") == "https"
+    return f"{'https' if secure else 'http'}://{host}"
 
 
 class RoundConsumer(AsyncWebsocketConsumer):

@@ -215,3 +215,12 @@ async def test_hundreds_of_sockets_connect_at_once_on_redis(settings, live_round
     )
     assert len(snapshots) == 300
     await asyncio.gather(*(communicator.disconnect() for communicator, _ in sockets))
+
+
+def test_behind_a_tls_proxy_the_qr_code_uses_https(settings):
+    from facilitation.live.consumers import _origin
+
+    scope = {"headers": [(b"host", b"balans.example.org"), (b"x-forwarded-proto", b"https")]}
+    assert _origin(scope) == "http://balans.example.org"  # the header is not trusted by default
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert _origin(scope) == "https://balans.example.org"
