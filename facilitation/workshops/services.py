@@ -17,6 +17,7 @@ from .models import (
     Participant,
     Round,
     Step,
+    Workshop,
     normalise_code,
     random_code,
 )
@@ -125,7 +126,9 @@ def join_round(round, *, display_name="", participant=None):
 
 
 def _new_participant(workshop, display_name):
-    # Pseudonym numbers and re-join codes are unique per workshop; retry on the rare collision.
+    # Lock the workshop so concurrent joins take numbers one after another (max + 1 would collide);
+    # a re-join code may still collide by chance: then draw another.
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
     for _attempt in range(10):
         last = workshop.participants.order_by("-number").values_list("number", flat=True).first()
         try:

@@ -214,3 +214,13 @@ class TestPhonePage:
         page = client.get(f"/r/{live_round.join_code}/").content.decode()
         assert "&lt;b&gt;x&lt;/b&gt;" in page
         assert "<b>x</b>" not in page
+
+
+class TestRateLimits:
+    def test_guessing_personal_codes_is_throttled_with_a_clear_message(self, client, live_round):
+        url = f"/r/{live_round.join_code}/rejoin/"
+        statuses = [client.post(url, {"rejoin_code": "ZZZZ-ZZZZ"}).status_code for _ in range(30)]
+        assert set(statuses) == {400}
+        response = client.post(url, {"rejoin_code": "ZZZZ-ZZZZ"})
+        assert response.status_code == 429
+        assert "Too many attempts" in response.content.decode()
