@@ -210,6 +210,15 @@ def _console(request, round, *, error=None, status=200):
     return render(request, "console/round.html#stage", context, status=status)
 
 
+def _act(request, round, action, *args):
+    """Do a facilitator's action and show the console as it now is (or why it was refused)."""
+    try:
+        action(*args, by=request.user)
+    except services.ActionRefused as refusal:
+        return _console(request, round, error=refusal.message, status=refusal.status)
+    return _console(request, round)
+
+
 @login_required
 @require_GET
 def console_home(request):
@@ -249,11 +258,7 @@ def console_round_action(request, round_id, action):
     round = _facilitated_round(request, round_id)
     if action not in ROUND_ACTIONS:
         raise Http404
-    try:
-        ROUND_ACTIONS[action](round, by=request.user)
-    except services.ActionRefused as refusal:
-        return _console(request, round, error=refusal.message, status=refusal.status)
-    return _console(request, round)
+    return _act(request, round, ROUND_ACTIONS[action], round)
 
 
 @login_required
@@ -266,11 +271,7 @@ def console_go_to(request, round_id):
         step = Step.objects.filter(round=round, pk=target if target.isdigit() else None).first()
         if step is None:
             return _console(request, round, error=_("That step is not on this agenda."), status=400)
-    try:
-        services.go_to_step(round, step, by=request.user)
-    except services.ActionRefused as refusal:
-        return _console(request, round, error=refusal.message, status=refusal.status)
-    return _console(request, round)
+    return _act(request, round, services.go_to_step, round, step)
 
 
 @login_required
@@ -280,8 +281,4 @@ def console_step_action(request, round_id, step_id, action):
     step = get_object_or_404(Step, pk=step_id, round=round)
     if action not in STEP_ACTIONS:
         raise Http404
-    try:
-        STEP_ACTIONS[action](step, by=request.user)
-    except services.ActionRefused as refusal:
-        return _console(request, round, error=refusal.message, status=refusal.status)
-    return _console(request, round)
+    return _act(request, round, STEP_ACTIONS[action], step)
