@@ -20,6 +20,7 @@ class JoinForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name (optional)"),
         required=False,
+        strip=False,  # join_round trims, and refuses a name of nothing but spaces
         max_length=DISPLAY_NAME_MAX_LENGTH,
         help_text=_("Shown only to the facilitator. Leave empty to take part anonymously."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),

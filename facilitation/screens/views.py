@@ -122,7 +122,9 @@ def phone_join(request, code):
             participant=participant_from_cookies(request.COOKIES, round.workshop_id),
         )
     except services.ActionRefused as refusal:
-        return _join_page(request, round, join_form=form, error=refusal.message, status=409)
+        return _join_page(
+            request, round, join_form=form, error=refusal.message, status=refusal.status
+        )
     response = redirect(reverse("phone-round", args=[round.join_code]) + "?welcome")
     remember_participant(response, participant)
     return response

@@ -4,6 +4,8 @@ Each function does its whole change in one transaction, records an event, and no
 screens after commit. Views call these; nothing else changes this state.
 """
 
+import unicodedata
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -87,7 +89,18 @@ def find_round_to_join(code):
 
 
 def clean_display_name(name):
-    name = " ".join((name or "").split())
+    """Collapse white space and drop invisible characters; empty means anonymous."""
+    visible = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    cleaned = " ".join(visible.split())
+    if name and not cleaned:
+        raise ActionRefused(
+            _(
+                "A display name needs at least one visible character. "
+                "Leave it empty to stay anonymous."
+            ),
+            status=400,
+        )
+    name = cleaned
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise ActionRefused(
             _("A display name can have at most %(max)d characters.")

@@ -92,6 +92,21 @@ class TestRefusals:
         )
         assert await closed_with(communicator) == 4403
 
+    async def test_a_participant_who_has_not_joined_this_round_is_closed_with_4403(
+        self, channel_layer, live_round, participant, facilitator
+    ):
+        @database_sync_to_async
+        def next_round():
+            return services.start_round(
+                services.create_round(live_round.workshop, title="November"), by=facilitator
+            )
+
+        november = await next_round()
+        communicator, _ = await connect(
+            f"/ws/participant/{november.join_code}/", participant_cookie(participant)
+        )
+        assert await closed_with(communicator) == 4403
+
     async def test_the_console_socket_needs_a_facilitator(
         self, channel_layer, live_round, stranger
     ):

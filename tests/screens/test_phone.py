@@ -224,3 +224,10 @@ class TestRateLimits:
         response = client.post(url, {"rejoin_code": "ZZZZ-ZZZZ"})
         assert response.status_code == 429
         assert "Too many attempts" in response.content.decode()
+
+
+def test_a_name_of_only_spaces_gets_a_message_and_nothing_is_stored(client, live_round):
+    response = client.post(f"/r/{live_round.join_code}/join/", {"display_name": "    "})
+    assert response.status_code == 400
+    assert "at least one visible character" in response.content.decode()
+    assert not Participant.objects.exists()

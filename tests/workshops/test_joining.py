@@ -67,8 +67,18 @@ class TestJoinRound:
             services.join_round(live_round, display_name="x" * 41)
         assert not Participant.objects.exists()
 
-    def test_a_name_that_is_empty_after_trimming_means_anonymous(self, live_round):
-        assert services.join_round(live_round, display_name="   \n ").display_name == ""
+    def test_no_name_means_anonymous(self, live_round):
+        assert services.join_round(live_round, display_name="").display_name == ""
+
+    @pytest.mark.parametrize("blank", ["   \n ", "\u200b\u200b", "\x00 \t"])
+    def test_a_name_that_is_empty_after_trimming_is_refused(self, live_round, blank):
+        with pytest.raises(services.ActionRefused, match="at least one visible character"):
+            services.join_round(live_round, display_name=blank)
+        assert not Participant.objects.exists()
+
+    def test_invisible_characters_are_dropped_from_a_name(self, live_round):
+        joined = services.join_round(live_round, display_name="An\u200bna\u202e")
+        assert joined.display_name == "Anna"
 
     @pytest.mark.parametrize("status", [Round.Status.DRAFT, Round.Status.CLOSED])
     def test_a_round_that_is_not_open_cannot_be_joined(self, draft_round, status):
