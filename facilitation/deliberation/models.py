@@ -48,18 +48,72 @@ class Option(models.Model):
 
 
 class Response(models.Model):
-    """A participant's current answer to a step; its history is in the event log."""
+    """A participant's current answer to a step in one pass; its history is in the event log.
+
+    Choice kinds keep the chosen option in ``option``; the others keep their answer in ``value``
+    (a list of option ids, a number, a text, ...). On a fully anonymous step ``participant`` is
+    empty and a ``Receipt`` alone says that the person has answered.
+    """
 
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="responses")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
-    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        Participant, null=True, on_delete=models.CASCADE, related_name="responses"
+    )
+    pass_number = models.PositiveSmallIntegerField(default=1)
+    option = models.ForeignKey(Option, null=True, on_delete=models.CASCADE, related_name="responses")
+    value = models.JSONField(null=True, blank=True)
+    # Moderation: hidden from the projector and phones, kept in the record.
+    hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["step", "participant"], name="one_response_per_step")
+            models.UniqueConstraint(
+                fields=["step", "participant", "pass_number"], name="one_response_per_step_and_pass"
+            )
         ]
 
     def __str__(self):
-        return f"{self.participant} → {self.option}"
+        return f"{self.participant or '—'} → {self.option or self.value}"
+
+
+class Receipt(models.Model):
+    """That a participant answered a fully anonymous step (the answer itself names nobody)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="receipts")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    pass_number = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "participant", "pass_number"], name="one_receipt_per_step_and_pass"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} answered {self.step}"
+
+
+class Statement(models.Model):
+    """One statement of a statements step, answered agree / disagree / pass."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="statements")
+    text = models.CharField(_("statement"), max_length=280)
+    status = models.CharField(max_length=10, choices=Status, default=Status.APPROVED)
+    submitted_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step", "created_at", "id"]
+
+    def __str__(self):
+        return self.text

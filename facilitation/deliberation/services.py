@@ -1,51 +1,101 @@
-"""Answers to steps: casting a vote and counting the room's results."""
+"""Answers to steps: submitting one, of any kind, and reading them back.
 
-from dataclasses import dataclass
+What an answer of each kind looks like, and how a room's answers add up, is in ``answer_kinds``.
+"""
+
+import json
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Attendance, Round, Step
 from facilitation.workshops.services import ActionRefused, record_event
 
-from .models import Option, Response
+from .answer_kinds import ANSWER_KINDS, Answer
+from .models import Receipt, Response
 
 
-def cast_vote(step, participant, option_id):
-    """Record ``participant``'s choice on a dilemma step, replacing their earlier one.
+def submit_answer(step, participant, payload):
+    """Record ``participant``'s answer to ``step`` in its current pass, replacing an earlier one.
 
-    Effects: one Response row per participant and step (created or updated), a ``vote.cast`` event
-    when the choice is new or changed, and a paced push of the results. Voting the same option again
-    (a double tap, a retry) changes nothing and is not an error.
+    ``payload`` maps field names to lists of strings, as a form posts them; the step's kind turns
+    it into an answer or refuses it with a message. Effects: one Response per participant, step and
+    pass (created or updated), an ``answer.given`` event when the answer is new or changed, and a
+    paced push of the results. The same answer again (a double tap, a retry) changes nothing.
+    On a fully anonymous step the answer names nobody, a Receipt records that the person has
+    answered, and the answer cannot be changed.
     """
     with transaction.atomic():
         step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
         _check_can_answer(step, participant)
-        option = Option.objects.filter(step=step, pk=option_id).first()
-        if option is None:
-            raise ActionRefused(_("That choice is not one of this question's options."), status=400)
-        response = Response.objects.filter(step=step, participant=participant).first()
-        if response and response.option_id == option.pk:
-            return response
-        previous = response.option_id if response else None
-        if response:
-            response.option = option
-            response.save(update_fields=["option", "updated_at"])
+        kind = ANSWER_KINDS[step.kind]
+        answer = kind.clean(step, payload)
+        if step.anonymous:
+            response = _answer_anonymously(step, participant, answer)
         else:
-            response = Response.objects.create(step=step, participant=participant, option=option)
-        record_event(
-            "vote.cast",
-            workshop=step.round.workshop,
-            round=step.round,
+            response = _answer(step, participant, answer, kind)
+    return response
+
+
+def cast_vote(step, participant, option_id):
+    """Choose one option of a dilemma or single-choice step (see ``submit_answer``)."""
+    return submit_answer(step, participant, {"option": [str(option_id)]})
+
+
+def _answer(step, participant, answer, kind):
+    response = Response.objects.filter(
+        step=step, participant=participant, pass_number=step.current_pass
+    ).first()
+    if kind.merge and response:
+        answer = kind.merge(Answer(response.option_id, response.value), answer)
+    if response and (response.option_id, response.value) == (answer.option_id, answer.value):
+        return response
+    previous = Answer(response.option_id, response.value) if response else Answer()
+    if response:
+        response.option_id, response.value = answer.option_id, answer.value
+        response.save(update_fields=["option", "value", "updated_at"])
+    else:
+        response = Response.objects.create(
             step=step,
             participant=participant,
-            option=option.pk,
-            previous_option=previous,
+            pass_number=step.current_pass,
+            option_id=answer.option_id,
+            value=answer.value,
         )
-        notify_round(step.round_id, "results")
+    _record(step, participant, answer, previous=previous)
     return response
+
+
+def _answer_anonymously(step, participant, answer):
+    _receipt, first_time = Receipt.objects.get_or_create(
+        step=step, participant=participant, pass_number=step.current_pass
+    )
+    if not first_time:
+        raise ActionRefused(
+            _("You have answered this anonymous question. Anonymous answers cannot be changed.")
+        )
+    response = Response.objects.create(
+        step=step, pass_number=step.current_pass, option_id=answer.option_id, value=answer.value
+    )
+    _record(step, None, answer, previous=Answer())
+    return response
+
+
+def _record(step, participant, answer, *, previous):
+    record_event(
+        "answer.given",
+        workshop=step.round.workshop,
+        round=step.round,
+        step=step,
+        participant=participant,
+        pass_number=step.current_pass,
+        option=answer.option_id,
+        value=answer.value,
+        previous_option=previous.option_id,
+        previous_value=previous.value,
+    )
+    notify_round(step.round_id, "results")
 
 
 def _check_can_answer(step, participant):
@@ -61,55 +111,44 @@ def _check_can_answer(step, participant):
         raise ActionRefused(_("This round is not running, so answers cannot be changed."))
     if round.current_step_id != step.pk:
         raise ActionRefused(_("This question is no longer on screen; the room has moved on."))
+    if step.kind not in ANSWER_KINDS:
+        raise ActionRefused(_("This step takes no answers."), status=400)
     if step.voting_locked:
         raise ActionRefused(_("Voting on this question is closed."))
-
-
-@dataclass(frozen=True)
-class OptionResult:
-    option: Option
-    votes: int
-    percent: int
-
-
-@dataclass(frozen=True)
-class Results:
-    options: list
-    total: int
-
-    @property
-    def leading(self):
-        return max((r.votes for r in self.options), default=0)
-
-
-def tally(step):
-    """The room's current answers to a dilemma: votes and share per option, in agenda order."""
-    options = list(step.options.annotate(votes=Count("responses")).order_by("position"))
-    total = sum(o.votes for o in options)
-    return Results(
-        options=[
-            OptionResult(o, o.votes, round(100 * o.votes / total) if total else 0) for o in options
-        ],
-        total=total,
-    )
+    if step.timer_has_run_out():
+        raise ActionRefused(_("Time is up for this question."))
 
 
 def answered_count(step):
-    return Response.objects.filter(step=step).count()
+    """How many have answered the step's current pass."""
+    return Response.objects.filter(step=step, pass_number=step.current_pass).count()
 
 
-def choice_of(step, participant):
-    return (
-        Response.objects.filter(step=step, participant=participant)
-        .values_list("option_id", flat=True)
-        .first()
+def own_answer(step, participant):
+    """What the participant sees as their answer: a Response, True (anonymous), or None."""
+    return own_answers(step, [participant.pk]).get(participant.pk)
+
+
+def own_answers(step, participant_ids):
+    """Each listed participant's current answer to ``step`` (absent: no answer yet)."""
+    if step.anonymous:
+        answered = Receipt.objects.filter(
+            step=step, pass_number=step.current_pass, participant_id__in=participant_ids
+        ).values_list("participant_id", flat=True)
+        return dict.fromkeys(answered, True)
+    responses = Response.objects.filter(
+        step=step, pass_number=step.current_pass, participant_id__in=participant_ids
     )
+    return {response.participant_id: response for response in responses}
 
 
-def choices_of(step, participant_ids):
-    """Each listed participant's current option on ``step`` (absent: no answer yet)."""
-    return dict(
-        Response.objects.filter(step=step, participant_id__in=participant_ids).values_list(
-            "participant_id", "option_id"
-        )
-    )
+def answer_key(answer):
+    """Phones whose answers have the same key see the same stage."""
+    if answer is None or answer is True:
+        return answer
+    return (answer.option_id, json.dumps(answer.value, sort_keys=True))
+
+
+def tally(step, pass_number=None):
+    kind = ANSWER_KINDS[step.kind]
+    return kind.tally(step, pass_number or step.current_pass)

@@ -38,17 +38,6 @@ class RejoinForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
-    option = forms.IntegerField(
-        min_value=1,
-        error_messages={
-            "required": _("Choose one of the options."),
-            "invalid": _("That choice is not one of this question's options."),
-            "min_value": _("That choice is not one of this question's options."),
-        },
-    )
-
-
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 

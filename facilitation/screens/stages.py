@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from facilitation.deliberation.services import answered_count, choices_of
+from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.models import Round
 
@@ -46,11 +46,11 @@ def load_round(round_id):
     return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
 
 
-def stage_context(round, audience, *, choice=None, base_url=""):
+def stage_context(round, audience, *, answer=None, base_url=""):
     """Everything the stage partial of ``audience`` needs about the round's present moment."""
     step = round.current_step
     kind = kind_of(step) if step else None
-    context = {"round": round, "step": step, "kind": kind, "choice": choice}
+    context = {"round": round, "step": step, "kind": kind, "answer": answer}
     if audience == PARTICIPANT:
         if kind and kind.collects_answers and step.results_visible_to_room:
             context["results"] = kind.results(step)
@@ -75,8 +75,8 @@ def render_fragment(audience, name, context):
 def render_push(round_id, audience, topics, members):
     """The fragments to push to one audience after ``topics`` changed, as (html, members) pairs.
 
-    Rendered once per variant, not once per socket: phones differ only by their own choice, big
-    screens only by the address they show in the QR code.
+    Rendered once per variant, not once per socket: phones differ only by their own answer (so a
+    choice step costs one render per option), big screens only by the address in the QR code.
     """
     round = load_round(round_id)
     whole_stage = EVERYTHING in topics or "stage" in topics
@@ -102,13 +102,14 @@ def render_push(round_id, audience, topics, members):
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
     if whole_stage:
-        choices = choices_of(step, members) if step else {}
-        by_choice = defaultdict(set)
+        answers = own_answers(step, members) if step and kind_of(step).collects_answers else {}
+        variants = defaultdict(lambda: (None, set()))
         for member in members:
-            by_choice[choices.get(member)].add(member)
+            answer = answers.get(member)
+            variants[answer_key(answer)] = (answer, variants[answer_key(answer)][1] | {member})
         return [
-            (render_fragment(PARTICIPANT, "stage", stage_context(round, PARTICIPANT, choice=c)), m)
-            for c, m in by_choice.items()
+            (render_fragment(PARTICIPANT, "stage", stage_context(round, PARTICIPANT, answer=a)), m)
+            for a, m in variants.values()
         ]
     context = stage_context(round, PARTICIPANT)
     if "results" in topics and context.get("results") is not None:

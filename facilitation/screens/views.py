@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from facilitation.deliberation.services import cast_vote, choice_of
+from facilitation.deliberation.services import own_answer, submit_answer
 from facilitation.workshops import services
 from facilitation.workshops.models import Attendance, Round, Step, Workshop
 
-from .forms import JoinCodeForm, JoinForm, RejoinForm, VoteForm
+from .forms import JoinCodeForm, JoinForm, RejoinForm
 from .identity import has_unrecognised_cookie, participant_from_cookies, remember_participant
 from .stages import FACILITATOR, PARTICIPANT, PROJECTOR, public_base_url, stage_context
 
@@ -76,13 +76,13 @@ def phone_round(request, code):
     context = {
         "participant": participant,
         "welcome": "welcome" in request.GET,
-        **stage_context(round, PARTICIPANT, choice=_choice(round, participant)),
+        **stage_context(round, PARTICIPANT, answer=_answer(round, participant)),
     }
     return render(request, "phone/round.html", context)
 
 
-def _choice(round, participant):
-    return choice_of(round.current_step, participant) if round.current_step else None
+def _answer(round, participant):
+    return own_answer(round.current_step, participant) if round.current_step else None
 
 
 def _join_page(request, round, *, join_form=None, rejoin_form=None, error=None, status=200):
@@ -157,12 +157,9 @@ def phone_vote(request, code, step_id):
     if participant is None:
         return _join_page(request, round, error=_("Join this workshop round before answering."))
     step = get_object_or_404(Step, pk=step_id, round=round)
-    form = VoteForm(request.POST)
     error, status = None, 200
     try:
-        if not form.is_valid():
-            raise services.ActionRefused(first_error(form), status=400)
-        cast_vote(step, participant, form.cleaned_data["option"])
+        submit_answer(step, participant, dict(request.POST.lists()))
     except services.ActionRefused as refusal:
         error, status = refusal.message, refusal.status
     if not request.htmx:
@@ -172,7 +169,7 @@ def phone_vote(request, code, step_id):
     round.refresh_from_db()
     context = {
         "error": error,
-        **stage_context(round, PARTICIPANT, choice=_choice(round, participant)),
+        **stage_context(round, PARTICIPANT, answer=_answer(round, participant)),
     }
     return render(request, "phone/round.html#stage", context, status=status)
 

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Codes avoid characters that are easy to confuse on a projector (0/O, 1/I/L).
@@ -115,6 +116,13 @@ class Step(models.Model):
     class Kind(models.TextChoices):
         FINDING = "finding", _("Finding")
         DILEMMA = "dilemma", _("Dilemma")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        SCALE = "scale", _("Scale")
+        RANKING = "ranking", _("Ranking")
+        STATEMENTS = "statements", _("Statements")
+        OPEN_TEXT = "open_text", _("Open text")
+        PLACEMENT = "placement", _("Logic placement")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()
@@ -128,6 +136,17 @@ class Step(models.Model):
     )
     results_revealed = models.BooleanField(default=False)
     voting_locked = models.BooleanField(default=False)
+    anonymous = models.BooleanField(
+        _("fully anonymous"),
+        default=False,
+        help_text=_("Answers are stored with no link to the participant, and cannot be changed."),
+    )
+    # 2 once the facilitator re-opens the step for a vote after discussion.
+    current_pass = models.PositiveSmallIntegerField(default=1)
+    # Answers close by themselves at this moment (a timer), as well as by hand.
+    closes_at = models.DateTimeField(null=True, blank=True)
+    # What a kind needs beyond the common fields (scale points and labels, a maximum of picks, ...).
+    settings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["round", "position"]
@@ -141,6 +160,12 @@ class Step(models.Model):
     @property
     def results_visible_to_room(self):
         return self.results_revealed or not self.hide_results
+
+    def timer_has_run_out(self, now=None):
+        return self.closes_at is not None and (now or timezone.now()) >= self.closes_at
+
+    def accepts_answers(self, now=None):
+        return not self.voting_locked and not self.timer_has_run_out(now)
 
 
 class Participant(models.Model):

@@ -9,7 +9,8 @@ from facilitation.workshops.models import Event, Step
 
 
 def vote_events(step):
-    return list(Event.objects.filter(step=step, kind="vote.cast").values_list("payload", flat=True))
+    events = Event.objects.filter(step=step, kind="answer.given").values_list("payload", flat=True)
+    return [(e["option"], e["previous_option"]) for e in events]
 
 
 class TestCastVote:
@@ -17,7 +18,7 @@ class TestCastVote:
         option = dilemma.options.first()
         cast_vote(dilemma, participant, option.pk)
         assert Response.objects.get().option == option
-        assert vote_events(dilemma) == [{"option": option.pk, "previous_option": None}]
+        assert vote_events(dilemma) == [(option.pk, None)]
 
     def test_changing_the_vote_updates_the_one_response_and_keeps_history(
         self, dilemma_round, dilemma, participant
@@ -26,7 +27,7 @@ class TestCastVote:
         cast_vote(dilemma, participant, first.pk)
         cast_vote(dilemma, participant, second.pk)
         assert Response.objects.get().option == second
-        assert vote_events(dilemma)[-1] == {"option": second.pk, "previous_option": first.pk}
+        assert vote_events(dilemma)[-1] == (second.pk, first.pk)
 
     def test_the_same_vote_twice_is_harmless(self, dilemma_round, dilemma, participant):
         option = dilemma.options.first()

@@ -38,7 +38,7 @@ def test_a_vote_commits_and_is_acknowledged_while_redis_is_down(
     assert response.status_code == 200
     assert 'aria-pressed="true"' in response.content.decode()
     assert Response.objects.get().option == option
-    assert Event.objects.filter(kind="vote.cast").count() == 1
+    assert Event.objects.filter(kind="answer.given").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
