@@ -60,7 +60,9 @@ class Response(models.Model):
         Participant, null=True, on_delete=models.CASCADE, related_name="responses"
     )
     pass_number = models.PositiveSmallIntegerField(default=1)
-    option = models.ForeignKey(Option, null=True, on_delete=models.CASCADE, related_name="responses")
+    option = models.ForeignKey(
+        Option, null=True, on_delete=models.CASCADE, related_name="responses"
+    )
     value = models.JSONField(null=True, blank=True)
     # Moderation: hidden from the projector and phones, kept in the record.
     hidden = models.BooleanField(default=False)

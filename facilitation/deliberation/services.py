@@ -152,3 +152,37 @@ def answer_key(answer):
 def tally(step, pass_number=None):
     kind = ANSWER_KINDS[step.kind]
     return kind.tally(step, pass_number or step.current_pass)
+
+
+def open_second_pass(step, *, by):
+    """Re-open a step for a second vote after discussion; the first pass's answers stay as they are.
+
+    Effects: the step's current pass becomes 2, voting opens, the results and any timer are reset,
+    a ``pass.opened`` event is recorded and every screen shows the step anew.
+    """
+    with transaction.atomic():
+        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        kind = ANSWER_KINDS.get(locked.kind)
+        if not kind or not kind.second_pass:
+            raise ActionRefused(_("This kind of step has no second vote."), status=400)
+        if locked.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if locked.current_pass > 1:
+            raise ActionRefused(_("The second vote is already open."))
+        locked.current_pass = 2
+        locked.voting_locked = locked.results_revealed = False
+        locked.closes_at = None
+        locked.save(
+            update_fields=["current_pass", "voting_locked", "results_revealed", "closes_at"]
+        )
+        record_event(
+            "pass.opened",
+            workshop=locked.round.workshop,
+            round=locked.round,
+            step=locked,
+            user=by,
+            pass_number=2,
+        )
+        notify_round(locked.round_id, "stage", urgent=True)
+    step.refresh_from_db()
+    return step

@@ -1,26 +1,40 @@
-"""The registry of step kinds: how each kind is shown to each audience and what results it has.
+"""The registry of step kinds as the screens see them.
 
-A new kind is one entry here plus a template with the partials ``phone``, ``projector``,
-``console`` and, if it collects answers, ``results``.
+Each kind's template is ``templates/steps/<kind>.html`` with the partials ``phone``, ``projector``
+and ``console``; a kind that takes answers (one with an entry in ``deliberation.answer_kinds``)
+also has ``results`` (the room's answers) and ``choices`` (what the projector shows while they
+are hidden). A new kind is its entry in ``Step.Kind``, its answer kind, and that template.
 """
 
 from dataclasses import dataclass
 
+from facilitation.deliberation.answer_kinds import ANSWER_KINDS
 from facilitation.deliberation.services import tally
 from facilitation.workshops.models import Step
 
 
 @dataclass(frozen=True)
 class StepKind:
-    template: str
-    results: object = None  # function(step) -> results, for kinds that collect answers
+    name: str
+
+    @property
+    def answers(self):
+        return ANSWER_KINDS.get(self.name)
 
     @property
     def collects_answers(self):
-        return self.results is not None
+        return self.answers is not None
+
+    @property
+    def second_pass(self):
+        """Whether the facilitator can re-open the step for a vote after discussion."""
+        return bool(self.answers and self.answers.second_pass)
+
+    def results(self, step, pass_number=None):
+        return tally(step, pass_number)
 
     def partial(self, name):
-        return f"{self.template}#{name}"
+        return f"steps/{self.name}.html#{name}"
 
     @property
     def phone(self):
@@ -40,14 +54,10 @@ class StepKind:
 
     @property
     def partial_choices(self):
-        """What the room can answer, shown while the results are hidden."""
         return self.partial("choices")
 
 
-KINDS = {
-    Step.Kind.FINDING: StepKind(template="steps/finding.html"),
-    Step.Kind.DILEMMA: StepKind(template="steps/dilemma.html", results=tally),
-}
+KINDS = {kind: StepKind(kind) for kind in Step.Kind.values}
 
 
 def kind_of(step):

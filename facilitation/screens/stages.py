@@ -11,10 +11,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.models import Round
+from facilitation.workshops.services import TIMER_SECONDS
 
 from .kinds import kind_of
 
@@ -51,21 +53,47 @@ def stage_context(round, audience, *, answer=None, base_url=""):
     step = round.current_step
     kind = kind_of(step) if step else None
     context = {"round": round, "step": step, "kind": kind, "answer": answer}
+    shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
-        if kind and kind.collects_answers and step.results_visible_to_room:
-            context["results"] = kind.results(step)
+        shows_results = shows_results and step.results_visible_to_room
+    if shows_results:
+        context.update(results_context(step, kind))
+    if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
     if kind and kind.collects_answers:
-        context["results"] = kind.results(step)
         context["answered"] = answered_count(step)
     if audience == FACILITATOR:
         context["steps"] = list(round.ordered_steps())
         context["projector_url"] = reverse("projector", args=[round.projector_key])
+        context["timer_choices"] = timer_choices()
     context["join_url"] = join_url(round, base_url)
     if step is None:
         context["qr"] = qr_svg(context["join_url"])
     return context
+
+
+def results_context(step, kind):
+    """The current pass's results and, on a second pass, the first one compared with it."""
+    context = {"results": kind.results(step)}
+    if step.current_pass > 1 and kind.answers.compare:
+        context["first_results"] = kind.results(step, 1)
+        context["comparison"] = kind.answers.compare(
+            step, context["first_results"], context["results"]
+        )
+    return context
+
+
+def timer_choices():
+    return [
+        (seconds, ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds})
+        if seconds < 60
+        else (
+            seconds,
+            ngettext("%(n)d minute", "%(n)d minutes", seconds // 60) % {"n": seconds // 60},
+        )
+        for seconds in TIMER_SECONDS
+    ]
 
 
 def render_fragment(audience, name, context):

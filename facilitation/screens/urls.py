@@ -20,6 +20,11 @@ urlpatterns = [
         name="console-round-action",
     ),
     path(
+        "console/rounds/<int:round_id>/steps/<int:step_id>/timer/",
+        views.console_start_timer,
+        name="console-start-timer",
+    ),
+    path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
         views.console_step_action,
         name="console-step-action",

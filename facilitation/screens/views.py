@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from facilitation.deliberation.services import own_answer, submit_answer
+from facilitation.deliberation.services import open_second_pass, own_answer, submit_answer
 from facilitation.workshops import services
 from facilitation.workshops.models import Attendance, Round, Step, Workshop
 
@@ -248,6 +248,7 @@ STEP_ACTIONS = {
     "unlock": services.unlock_voting,
     "reveal": services.reveal_results,
     "conceal": services.conceal_results,
+    "second-pass": open_second_pass,
 }
 
 
@@ -281,3 +282,13 @@ def console_step_action(request, round_id, step_id, action):
     if action not in STEP_ACTIONS:
         raise Http404
     return _act(request, round, STEP_ACTIONS[action], step)
+
+
+@login_required
+@require_POST
+def console_start_timer(request, round_id, step_id):
+    round = _facilitated_round(request, round_id)
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    seconds = request.POST.get("seconds", "")
+    seconds = int(seconds) if seconds.isdigit() else None
+    return _act(request, round, lambda by: services.start_timer(step, seconds=seconds, by=by))

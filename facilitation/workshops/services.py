@@ -5,8 +5,10 @@ screens after commit. Views call these; nothing else changes this state.
 """
 
 import unicodedata
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
@@ -289,7 +291,24 @@ def lock_voting(step, *, by):
 
 
 def unlock_voting(step, *, by):
-    return _change_step(step, field="voting_locked", value=False, kind="voting.unlocked", by=by)
+    """Open answers again, also after a timer ran out (the timer is cleared)."""
+    with transaction.atomic():
+        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        if locked.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if not locked.accepts_answers():
+            locked.voting_locked, locked.closes_at = False, None
+            locked.save(update_fields=["voting_locked", "closes_at"])
+            record_event(
+                "voting.unlocked",
+                workshop=locked.round.workshop,
+                round=locked.round,
+                step=locked,
+                user=by,
+            )
+            notify_round(locked.round_id, "stage", urgent=True)
+    step.refresh_from_db()
+    return step
 
 
 def reveal_results(step, *, by):
@@ -299,3 +318,30 @@ def reveal_results(step, *, by):
 
 def conceal_results(step, *, by):
     return _change_step(step, field="results_revealed", value=False, kind="results.hidden", by=by)
+
+
+TIMER_SECONDS = (30, 60, 120, 180, 300, 600)
+
+
+def start_timer(step, *, seconds, by):
+    """Close answers to ``step`` after ``seconds``; phones and projector count down."""
+    if seconds not in TIMER_SECONDS:
+        raise ActionRefused(_("Choose one of the timer lengths offered."), status=400)
+    with transaction.atomic():
+        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        if locked.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        locked.closes_at = timezone.now() + timedelta(seconds=seconds)
+        locked.voting_locked = False
+        locked.save(update_fields=["closes_at", "voting_locked"])
+        record_event(
+            "timer.started",
+            workshop=locked.round.workshop,
+            round=locked.round,
+            step=locked,
+            user=by,
+            seconds=seconds,
+        )
+        notify_round(locked.round_id, "stage", urgent=True)
+    step.refresh_from_db()
+    return step

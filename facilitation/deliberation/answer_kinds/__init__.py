@@ -1,0 +1,29 @@
+"""What an answer looks like for each kind of step, and how the room's answers add up.
+
+Each kind has ``clean(step, payload) -> Answer`` (refusing bad input with a message that says
+why) and ``tally(step, pass_number)``; a kind whose answer is built up in parts (statements) also
+has ``merge(previous, new) -> Answer``. A new kind is one entry in ``ANSWER_KINDS``.
+"""
+
+from facilitation.workshops.models import Step
+
+from .base import Answer, AnswerKind
+from .choices import (
+    clean_multiple_choice,
+    clean_single_choice,
+    compare_choices,
+    tally_multiple_choice,
+    tally_single_choice,
+)
+from .scale import clean_scale, scale_points, tally_scale
+
+__all__ = ["ANSWER_KINDS", "Answer", "AnswerKind", "scale_points"]
+
+ANSWER_KINDS = {
+    Step.Kind.DILEMMA: AnswerKind(
+        clean_single_choice, tally_single_choice, second_pass=True, compare=compare_choices
+    ),
+    Step.Kind.SINGLE_CHOICE: AnswerKind(clean_single_choice, tally_single_choice),
+    Step.Kind.MULTIPLE_CHOICE: AnswerKind(clean_multiple_choice, tally_multiple_choice),
+    Step.Kind.SCALE: AnswerKind(clean_scale, tally_scale),
+}

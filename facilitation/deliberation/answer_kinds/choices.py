@@ -1,0 +1,79 @@
+"""Dilemma, single choice and multiple choice."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from .base import Answer, answers_of, as_int, one_value, percent, refuse
+
+# Choices: dilemma, single choice, multiple choice -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    option: object
+    votes: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class ChoiceResults:
+    options: list
+    total: int  # people who answered
+
+    @property
+    def leading(self):
+        return max((r.votes for r in self.options), default=0)
+
+
+def _not_an_option():
+    return _("That choice is not one of this question's options.")
+
+
+def clean_single_choice(step, payload):
+    option_id = as_int(
+        one_value(payload, "option", _("Choose one of the options.")), _not_an_option()
+    )
+    if not step.options.filter(pk=option_id).exists():
+        refuse(_not_an_option())
+    return Answer(option_id=option_id)
+
+
+def tally_single_choice(step, pass_number):
+    counted = Q(responses__pass_number=pass_number, responses__hidden=False)
+    options = list(step.options.annotate(votes=Count("responses", filter=counted)))
+    total = sum(o.votes for o in options)
+    return ChoiceResults(
+        [OptionResult(o, o.votes, percent(o.votes, total)) for o in options], total
+    )
+
+
+def clean_multiple_choice(step, payload):
+    picked = [as_int(v, _not_an_option()) for v in payload.get("option", []) if str(v).strip()]
+    if not picked:
+        refuse(_("Choose at least one option."))
+    if len(set(picked)) != len(picked):
+        refuse(_("Each option can be picked only once."))
+    if set(picked) - set(step.options.values_list("pk", flat=True)):
+        refuse(_not_an_option())
+    maximum = step.settings.get("max_picks")
+    if maximum and len(picked) > maximum:
+        refuse(_("Pick at most %(max)d options.") % {"max": maximum})
+    return Answer(value=sorted(picked))
+
+
+def tally_multiple_choice(step, pass_number):
+    answers = list(answers_of(step, pass_number).values_list("value", flat=True))
+    picks = Counter(option_id for value in answers for option_id in value or [])
+    total = len(answers)
+    return ChoiceResults(
+        [OptionResult(o, picks[o.pk], percent(picks[o.pk], total)) for o in step.options.all()],
+        total,
+    )
+
+
+def compare_choices(step, first, second):
+    """Each option with its share in the first and in the second pass."""
+    return [(a.option, a, b) for a, b in zip(first.options, second.options, strict=True)]
