@@ -13,6 +13,23 @@
     box.hidden = !key;
   }
 
+  // Timers count down on every screen; the server refuses late answers whatever this shows.
+  function tick() {
+    document.querySelectorAll("[data-closes-at]").forEach(function (timer) {
+      var left = Math.round((Date.parse(timer.dataset.closesAt) - Date.now()) / 1000);
+      if (left > 0) {
+        timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      } else {
+        timer.textContent = timer.dataset.timeUp;
+        timer.classList.add("run-out");
+        var stage = timer.closest("#stage");
+        if (stage) stage.querySelectorAll("fieldset").forEach(function (f) { f.disabled = true; });
+      }
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSettle", tick);
+
   document.addEventListener("htmx:wsOpen", function () {
     document.body.classList.add("live");
     notice(null);

@@ -6,7 +6,7 @@ from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.services import create_round, record_event
 
 from .demo_content import DEMO_WORKSHOPS
-from .models import Option
+from .models import Option, Statement
 
 DEMO_LANGUAGES = tuple(DEMO_WORKSHOPS)
 
@@ -47,6 +47,8 @@ def _create_step(round, position, content):
         title=content["title"],
         body=content["body"],
         hide_results=content.get("hide_results", True),
+        anonymous=content.get("anonymous", False),
+        settings=content.get("settings", {}),
     )
     step.full_clean()
     step.save()
@@ -54,4 +56,6 @@ def _create_step(round, position, content):
         option = Option(step=step, position=option_position, **option_content)
         option.full_clean()
         option.save()
+    for text in content.get("statements", []):
+        Statement.objects.create(step=step, text=text)
     return step
