@@ -239,3 +239,22 @@ def test_behind_a_tls_proxy_the_qr_code_uses_https(settings):
     assert _origin(scope) == "http://balans.example.org"  # the header is not trusted by default
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert _origin(scope) == "https://balans.example.org"
+
+
+async def test_results_of_a_scale_reach_the_projector(channel_layer, live_round, participant):
+    from facilitation.deliberation.services import submit_answer
+    from tests.deliberation.test_answer_kinds import add_step
+
+    @database_sync_to_async
+    def show_a_scale():
+        step = add_step(live_round, "scale", settings={"points": 7}, hide_results=False)
+        services.go_to_step(live_round, step, by=None)
+        return step
+
+    step = await show_a_scale()
+    projector, _ = await connect(f"/ws/projector/{live_round.projector_key}/")
+    await receive_until(projector, 'id="stage"')
+    await database_sync_to_async(submit_answer)(step, participant, {"value": ["6"]})
+    message, _ = await receive_until(projector, "Median 6")
+    assert message.lstrip().startswith('<section id="results"')
+    await projector.disconnect()
