@@ -35,6 +35,25 @@ DEMO_WORKSHOPS = {
                 ),
             },
             {
+                "kind": "multiple_choice",
+                "title": "Your most important channels",
+                "body": (
+                    "Pick up to three channels that do the most for your municipality's contact "
+                    "with residents today. Think about who you actually reach there, not just "
+                    "who follows you."
+                ),
+                "hide_results": False,
+                "settings": {"max_picks": 3},
+                "options": [
+                    {"label": "Facebook"},
+                    {"label": "Instagram"},
+                    {"label": "LinkedIn"},
+                    {"label": "X (formerly Twitter)"},
+                    {"label": "TikTok or Snapchat"},
+                    {"label": "The municipality's own website"},
+                ],
+            },
+            {
                 "kind": "dilemma",
                 "title": "The annual running race",
                 "body": (
@@ -85,6 +104,22 @@ DEMO_WORKSHOPS = {
                         "honours": ["legality_equity", "reach"],
                         "strains": ["efficiency_service", "algorithmic_visibility"],
                     },
+                ],
+            },
+            {
+                "kind": "ranking",
+                "title": "What weighs most when choosing what to post?",
+                "body": (
+                    "Put these in order, most important first. Picture an ordinary week with "
+                    "more possible posts than time to make them."
+                ),
+                "hide_results": True,
+                "options": [
+                    {"label": "Useful to residents in their everyday lives"},
+                    {"label": "Fair to every organiser, business and group"},
+                    {"label": "Likely to get reactions, shares and reach"},
+                    {"label": "Easy to keep and hand out as a public record"},
+                    {"label": "Realistic for us to produce and follow up in time"},
                 ],
             },
             {
@@ -142,6 +177,22 @@ DEMO_WORKSHOPS = {
                 ],
             },
             {
+                "kind": "placement",
+                "title": "Where does the Snapchat question land?",
+                "body": (
+                    "Place the Snapchat decision on the line. Far left, digital government logic "
+                    "decides: equal treatment, accountability and lawfulness. Far right, platform "
+                    "logic decides: engagement, reach and algorithms."
+                    "\n\n"
+                    "**Where should your municipality's decision land?** Add a one-line reason."
+                ),
+                "hide_results": True,
+                "settings": {
+                    "left_label": "Digital government logic",
+                    "right_label": "Platform logic",
+                },
+            },
+            {
                 "kind": "finding",
                 "title": "Triggering engagement",
                 "body": (
@@ -164,6 +215,22 @@ DEMO_WORKSHOPS = {
                 ),
             },
             {
+                "kind": "single_choice",
+                "title": "Whose job is engagement?",
+                "body": (
+                    "Posts that nobody reacts to are shown to fewer and fewer people. "
+                    "**Who should carry the responsibility for keeping the municipality visible "
+                    "in residents' feeds?**"
+                ),
+                "hide_results": True,
+                "options": [
+                    {"label": "Ours: post often, keep it light, reply fast, also after hours"},
+                    {"label": "Shared: we post what is useful, residents react if they care"},
+                    {"label": "Residents': whoever wants our posts must learn how the feed works"},
+                    {"label": "Nobody's: don't chase the feed, make sure the website has it all"},
+                ],
+            },
+            {
                 "kind": "finding",
                 "title": "Risk, reputation and acting professionally",
                 "body": (
@@ -182,6 +249,45 @@ DEMO_WORKSHOPS = {
                     "always on call, with more risk and effort than management usually plans "
                     "for."
                 ),
+            },
+            {
+                "kind": "statements",
+                "title": "Dialogue when time is short",
+                "body": (
+                    "Respond to each statement: agree, disagree or pass. You can also add a "
+                    "statement of your own for the others to respond to."
+                ),
+                "hide_results": False,
+                "settings": {"allow_submissions": True},
+                "statements": [
+                    "If we invite discussion, we must have time to follow it up. Otherwise we "
+                    "should not post it.",
+                    "Answering residents' comments in the evening and at weekends is part of the "
+                    "job.",
+                    "It is fine to avoid posts that spark debate when the team is short of time.",
+                    "Critical comments should stay up unless they break the page's published "
+                    "rules.",
+                    "Management underestimates how much time dialogue on social media takes.",
+                    "A page that rarely talks with residents is worse prepared when a crisis hits.",
+                ],
+            },
+            {
+                "kind": "scale",
+                "title": "How personal can the municipality sound?",
+                "body": (
+                    "Think of your municipality's everyday voice on social media. How far can it "
+                    "move towards a relaxed, personal tone without losing the trust it needs as "
+                    "an authority?"
+                    "\n\n"
+                    "This question is fully anonymous: answers are not linked to names."
+                ),
+                "hide_results": True,
+                "anonymous": True,
+                "settings": {
+                    "points": 7,
+                    "low_label": "Not at all: strictly formal",
+                    "high_label": "Completely: relaxed and personal",
+                },
             },
             {
                 "kind": "dilemma",
@@ -236,6 +342,16 @@ DEMO_WORKSHOPS = {
                     },
                 ],
             },
+            {
+                "kind": "open_text",
+                "title": "What makes a post ours?",
+                "body": (
+                    "**In one sentence: what makes a post the municipality's own, rather than "
+                    "something shaped for the platform?** Write freely; answers are shown to the "
+                    "room."
+                ),
+                "hide_results": False,
+            },
         ],
     },
     "sv": {
@@ -268,6 +384,24 @@ DEMO_WORKSHOPS = {
                     "\n\n"
                     "Att leva upp till den ena kan göra den andra svårare."
                 ),
+            },
+            {
+                "kind": "multiple_choice",
+                "title": "Era viktigaste kanaler",
+                "body": (
+                    "Välj upp till tre kanaler som gör mest för kommunens kontakt med invånarna "
+                    "i dag. Tänk på vilka ni faktiskt når där, inte bara på vilka som följer er."
+                ),
+                "hide_results": False,
+                "settings": {"max_picks": 3},
+                "options": [
+                    {"label": "Facebook"},
+                    {"label": "Instagram"},
+                    {"label": "LinkedIn"},
+                    {"label": "X (tidigare Twitter)"},
+                    {"label": "Tiktok eller Snapchat"},
+                    {"label": "Kommunens egen webbplats"},
+                ],
             },
             {
                 "kind": "dilemma",
@@ -321,6 +455,22 @@ DEMO_WORKSHOPS = {
                         "honours": ["legality_equity", "reach"],
                         "strains": ["efficiency_service", "algorithmic_visibility"],
                     },
+                ],
+            },
+            {
+                "kind": "ranking",
+                "title": "Vad väger tyngst när ni väljer vad ni publicerar?",
+                "body": (
+                    "Rangordna alternativen, det viktigaste först. Tänk dig en vanlig vecka med "
+                    "fler tänkbara inlägg än tid att göra dem."
+                ),
+                "hide_results": True,
+                "options": [
+                    {"label": "Nyttigt för invånarna i vardagen"},
+                    {"label": "Rättvist mot alla arrangörer, företag och grupper"},
+                    {"label": "Troligt att få reaktioner, delningar och räckvidd"},
+                    {"label": "Lätt att spara och lämna ut som allmän handling"},
+                    {"label": "Rimligt för oss att ta fram och följa upp i tid"},
                 ],
             },
             {
@@ -378,6 +528,22 @@ DEMO_WORKSHOPS = {
                 ],
             },
             {
+                "kind": "placement",
+                "title": "Var hamnar Snapchat-frågan?",
+                "body": (
+                    "Placera beslutet om Snapchat på linjen. Längst till vänster styr den "
+                    "digitala förvaltningens logik: likabehandling, insyn och laglighet. Längst "
+                    "till höger styr plattformens logik: engagemang, räckvidd och algoritmer."
+                    "\n\n"
+                    "**Var bör er kommuns beslut hamna?** Motivera med en mening."
+                ),
+                "hide_results": True,
+                "settings": {
+                    "left_label": "Den digitala förvaltningens logik",
+                    "right_label": "Plattformens logik",
+                },
+            },
+            {
                 "kind": "finding",
                 "title": "Att väcka engagemang",
                 "body": (
@@ -400,6 +566,21 @@ DEMO_WORKSHOPS = {
                 ),
             },
             {
+                "kind": "single_choice",
+                "title": "Vems jobb är engagemanget?",
+                "body": (
+                    "Inlägg som ingen reagerar på visas för allt färre. **Vem ska bära ansvaret "
+                    "för att kommunen fortsätter att synas i invånarnas flöden?**"
+                ),
+                "hide_results": True,
+                "options": [
+                    {"label": "Vårt: publicera ofta, håll det lätt, svara snabbt även kvällstid"},
+                    {"label": "Delat: vi publicerar det som är nyttigt, invånarna visar intresse"},
+                    {"label": "Invånarnas: den som vill se oss får lära sig hur flödet funkar"},
+                    {"label": "Ingens: jaga inte flödet, se till att allt finns på webbplatsen"},
+                ],
+            },
+            {
                 "kind": "finding",
                 "title": "Risker, rykte och professionellt agerande",
                 "body": (
@@ -419,6 +600,46 @@ DEMO_WORKSHOPS = {
                     "informera till att alltid vara tillgänglig, med mer risk och arbete än "
                     "ledningen brukar räkna med."
                 ),
+            },
+            {
+                "kind": "statements",
+                "title": "Dialog när tiden inte räcker",
+                "body": (
+                    "Ta ställning till varje påstående: håller med, håller inte med eller pass. "
+                    "Du kan också lägga till ett eget påstående som de andra får ta ställning "
+                    "till."
+                ),
+                "hide_results": False,
+                "settings": {"allow_submissions": True},
+                "statements": [
+                    "Bjuder vi in till diskussion måste vi ha tid att följa upp den. Annars ska "
+                    "vi låta bli att publicera.",
+                    "Att svara på invånarnas kommentarer på kvällar och helger hör till jobbet.",
+                    "Det är okej att undvika inlägg som väcker debatt när vi har ont om tid.",
+                    "Kritiska kommentarer ska få stå kvar om de inte bryter mot sidans "
+                    "publicerade regler.",
+                    "Ledningen underskattar hur mycket tid dialogen i sociala medier kräver.",
+                    "En sida som sällan samtalar med invånarna står sämre rustad när en kris "
+                    "kommer.",
+                ],
+            },
+            {
+                "kind": "scale",
+                "title": "Hur personlig kan kommunen låta?",
+                "body": (
+                    "Tänk på kommunens vardagliga röst i sociala medier. Hur långt kan den gå mot "
+                    "en avslappnad och personlig ton utan att tappa det förtroende som en "
+                    "myndighet behöver?"
+                    "\n\n"
+                    "Frågan är helt anonym: svaren kopplas inte till namn."
+                ),
+                "hide_results": True,
+                "anonymous": True,
+                "settings": {
+                    "points": 7,
+                    "low_label": "Inte alls: strikt formell",
+                    "high_label": "Helt: avslappnad och personlig",
+                },
             },
             {
                 "kind": "dilemma",
@@ -472,6 +693,15 @@ DEMO_WORKSHOPS = {
                         "strains": ["legality_equity", "network_dialogue"],
                     },
                 ],
+            },
+            {
+                "kind": "open_text",
+                "title": "Vad gör ett inlägg till vårt?",
+                "body": (
+                    "**Med en mening: vad gör att ett inlägg är kommunens eget och inte bara "
+                    "format efter plattformen?** Skriv fritt, svaren visas i rummet."
+                ),
+                "hide_results": False,
             },
         ],
     },
