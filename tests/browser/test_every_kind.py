@@ -1,0 +1,77 @@
+"""A phone answers one step of every kind in a real browser; the projector follows; axe checks."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE, join, no_horizontal_scroll
+from tests.e2e.server import demo_round, facilitate
+
+pytestmark = pytest.mark.browser
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def answer_choice(phone):
+    phone.locator("button.option").first.click()
+    expect(phone.locator('button.option[aria-pressed="true"]')).to_have_count(1)
+
+
+def answer_multiple_choice(phone):
+    phone.locator(".option.check input").first.check()
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.locator(".answer-status")).to_contain_text("saved")
+
+
+def answer_scale(phone):
+    phone.locator("button.scale-point", has_text="3").click()
+    expect(phone.locator(".answer-status")).to_contain_text("saved")
+
+
+# How a person answers each kind on the phone, and what the projector then shows.
+ANSWERS = {
+    "dilemma": (answer_choice, "100% · 1 vote"),
+    "single_choice": (answer_choice, "100% · 1 vote"),
+    "multiple_choice": (answer_multiple_choice, "1 person answered"),
+    "scale": (answer_scale, "Median 3 · 1 answer"),
+}
+
+
+def test_a_phone_answers_every_kind_and_the_pages_pass_axe(
+    sqlite_deployment, start_server, new_page
+):
+    server = start_server(sqlite_deployment)
+    facts = demo_round(sqlite_deployment)
+    facilitate(sqlite_deployment, facts["id"], ("start_round", None))
+    projector = new_page("projector", **BIG_SCREEN)
+    projector.goto(f"{server.url}/projector/{facts['projector_key']}/")
+    expect(projector.locator("body")).to_have_class(LIVE)
+    phone = new_page("phone", **PHONE)
+    join(phone, f"{server.url}/r/{facts['join_code']}/", "Anna")
+    assert serious_violations(phone) == []
+    assert serious_violations(projector) == []
+
+    kinds_seen = set()
+    for step in facts["steps"]:
+        facilitate(sqlite_deployment, facts["id"], ("go_to_step", step["id"]))
+        expect(phone.locator("#stage h1")).to_have_text(step["title"])
+        expect(projector.locator("#stage h1")).to_have_text(step["title"])
+        if step["kind"] in ANSWERS:
+            answer, shown = ANSWERS[step["kind"]]
+            answer(phone)
+            facilitate(sqlite_deployment, facts["id"], ("reveal_results", step["id"]))
+            expect(projector.locator("#results")).to_contain_text(shown)
+        no_horizontal_scroll(phone)
+        assert serious_violations(phone) == [], step["kind"]
+        assert serious_violations(projector) == [], step["kind"]
+        kinds_seen.add(step["kind"])
+    assert set(ANSWERS) <= kinds_seen
