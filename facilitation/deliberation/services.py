@@ -28,7 +28,7 @@ def submit_answer(step, participant, payload):
     """
     with transaction.atomic():
         step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
-        _check_can_answer(step, participant)
+        check_can_answer(step, participant)
         kind = ANSWER_KINDS[step.kind]
         answer = kind.clean(step, payload)
         if step.anonymous:
@@ -98,7 +98,7 @@ def _record(step, participant, answer, *, previous):
     notify_round(step.round_id, "results")
 
 
-def _check_can_answer(step, participant):
+def check_can_answer(step, participant):
     round = step.round
     if (
         participant.workshop_id != round.workshop_id

@@ -52,7 +52,7 @@ def stage_context(round, audience, *, answer=None, base_url=""):
     """Everything the stage partial of ``audience`` needs about the round's present moment."""
     step = round.current_step
     kind = kind_of(step) if step else None
-    context = {"round": round, "step": step, "kind": kind, "answer": answer}
+    context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
     shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
         shows_results = shows_results and step.results_visible_to_room

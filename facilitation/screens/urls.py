@@ -35,4 +35,19 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "console/rounds/<int:round_id>/answers/<int:response_id>/visibility/",
+        views.console_answer_visibility,
+        name="console-answer-visibility",
+    ),
+    path(
+        "r/<str:code>/steps/<int:step_id>/statements/",
+        views.phone_submit_statement,
+        name="phone-submit-statement",
+    ),
+    path(
+        "console/rounds/<int:round_id>/statements/<int:statement_id>/<slug:decision>/",
+        views.console_moderate_statement,
+        name="console-moderate-statement",
+    ),
 ]

@@ -9,7 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from facilitation.deliberation.models import Response, Statement
+from facilitation.deliberation.moderation import set_answer_hidden
 from facilitation.deliberation.services import open_second_pass, own_answer, submit_answer
+from facilitation.deliberation.statements import moderate_statement, submit_statement
 from facilitation.workshops import services
 from facilitation.workshops.models import Attendance, Round, Step, Workshop
 
@@ -292,3 +295,61 @@ def console_start_timer(request, round_id, step_id):
     seconds = request.POST.get("seconds", "")
     seconds = int(seconds) if seconds.isdigit() else None
     return _act(request, round, lambda by: services.start_timer(step, seconds=seconds, by=by))
+
+
+@login_required
+@require_POST
+def console_answer_visibility(request, round_id, response_id):
+    """Hide a participant's answer from the room, or show it again (``hidden`` is 1 or 0)."""
+    round = _facilitated_round(request, round_id)
+    response = get_object_or_404(Response, pk=response_id, step__round=round)
+    hidden = request.POST.get("hidden", "")
+    if hidden not in {"0", "1"}:
+        error = _("Say whether to hide or show the answer.")
+        return _console(request, round, error=error, status=400)
+    return _act(request, round, lambda by: set_answer_hidden(response, hidden == "1", by=by))
+
+
+# Statements: participants add them, facilitators approve or reject them ---------------------------
+
+
+@require_POST
+@ratelimit(key=participant_browser, rate="10/m", block=True)
+def phone_submit_statement(request, code, step_id):
+    round = _round_for_phone(code)
+    participant = _attending(request, round)
+    if participant is None:
+        return _join_page(request, round, error=_("Join this workshop round before answering."))
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    error, status = None, 200
+    try:
+        submit_statement(step, participant, request.POST.get("text", ""))
+    except services.ActionRefused as refusal:
+        error, status = refusal.message, refusal.status
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(
+                request, _("Thank you. Your statement appears once the facilitator approves it.")
+            )
+        return redirect("phone-round", round.join_code)
+    round.refresh_from_db()
+    context = {
+        # Shown beside the statement form rather than at the top of the stage.
+        "statement_error": error,
+        "statement_sent": error is None,
+        **stage_context(round, PARTICIPANT, answer=_answer(round, participant)),
+    }
+    return render(request, "phone/round.html#stage", context, status=status)
+
+
+@login_required
+@require_POST
+def console_moderate_statement(request, round_id, statement_id, decision):
+    round = _facilitated_round(request, round_id)
+    statement = get_object_or_404(Statement, pk=statement_id, step__round=round)
+    if decision not in {"approve", "reject"}:
+        raise Http404
+    approve = decision == "approve"
+    return _act(request, round, lambda by: moderate_statement(statement, approve=approve, by=by))

@@ -15,7 +15,11 @@ from .choices import (
     tally_multiple_choice,
     tally_single_choice,
 )
+from .open_text import clean_open_text, tally_open_text
+from .placement import clean_placement, compare_placements, tally_placement
+from .ranking import clean_ranking, tally_ranking
 from .scale import clean_scale, scale_points, tally_scale
+from .statements import clean_statement_answer, merge_statement_answers, tally_statements
 
 __all__ = ["ANSWER_KINDS", "Answer", "AnswerKind", "scale_points"]
 
@@ -26,4 +30,12 @@ ANSWER_KINDS = {
     Step.Kind.SINGLE_CHOICE: AnswerKind(clean_single_choice, tally_single_choice),
     Step.Kind.MULTIPLE_CHOICE: AnswerKind(clean_multiple_choice, tally_multiple_choice),
     Step.Kind.SCALE: AnswerKind(clean_scale, tally_scale),
+    Step.Kind.OPEN_TEXT: AnswerKind(clean_open_text, tally_open_text),
+    Step.Kind.PLACEMENT: AnswerKind(
+        clean_placement, tally_placement, second_pass=True, compare=compare_placements
+    ),
+    Step.Kind.RANKING: AnswerKind(clean_ranking, tally_ranking),
+    Step.Kind.STATEMENTS: AnswerKind(
+        clean_statement_answer, tally_statements, merge=merge_statement_answers
+    ),
 }
