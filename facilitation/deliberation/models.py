@@ -40,6 +40,22 @@ class Option(models.Model):
                 params={"names": ", ".join(str(ValueLogic(key).label) for key in sorted(both))},
             )
 
+    def lean(self):
+        """Where the option stands, from -1 (digital government logic) to +1 (platform logic).
+
+        Honouring a logic pulls towards its side, straining it pulls away; None when untagged.
+        """
+        government = {logic.value for logic in ValueLogic.government()}
+        platform = {logic.value for logic in ValueLogic.platform()}
+        to_platform = sum(k in platform for k in self.honours) + sum(
+            k in government for k in self.strains
+        )
+        to_government = sum(k in government for k in self.honours) + sum(
+            k in platform for k in self.strains
+        )
+        tagged = to_platform + to_government
+        return (to_platform - to_government) / tagged if tagged else None
+
     def honoured_logics(self):
         return [ValueLogic(key).label for key in self.honours]
 

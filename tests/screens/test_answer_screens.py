@@ -109,3 +109,14 @@ def test_the_second_vote_button_is_offered_once(console, dilemma_round, dilemma,
     open_second_pass(dilemma, by=facilitator)
     page = console.get(f"/console/rounds/{dilemma_round.pk}/").content.decode()
     assert "Vote again after discussion" not in page
+
+
+def test_the_projector_shows_where_the_room_stands(
+    client, dilemma_round, dilemma, participant, facilitator
+):
+    chosen = max(dilemma.options.all(), key=lambda o: o.lean() or 0)
+    cast_vote(dilemma, participant, chosen.pk)
+    services.reveal_results(dilemma, by=facilitator)
+    page = client.get(f"/projector/{dilemma_round.projector_key}/").content.decode()
+    assert "Where the room stands between the two logics" in page
+    assert f"{round(50 * (chosen.lean() + 1))} on a line from 0 to 100" in page

@@ -27,6 +27,19 @@ class ChoiceResults:
     def leading(self):
         return max((r.votes for r in self.options), default=0)
 
+    @property
+    def lean(self):
+        """Where the room stands between the two logics: the votes' mean lean (-1 to +1)."""
+        weighed = [(r.option.lean(), r.votes) for r in self.options if r.votes]
+        weighed = [(lean, votes) for lean, votes in weighed if lean is not None]
+        votes = sum(v for _lean, v in weighed)
+        return sum(lean * v for lean, v in weighed) / votes if votes else None
+
+    @property
+    def lean_position(self):
+        """The lean on a line from 0 (government logic) to 100 (platform logic)."""
+        return None if self.lean is None else round(50 * (self.lean + 1))
+
 
 def _not_an_option():
     return _("That choice is not one of this question's options.")
