@@ -24,10 +24,7 @@ class RoundAdmin(admin.ModelAdmin):
     inlines = [StepInline]
 
 
-@admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
-    list_display = ["title", "round", "position", "kind"]
-    list_filter = ["kind"]
+# Steps are edited in deliberation's admin, with their options and statements inline.
 
 
 @admin.register(Participant)
