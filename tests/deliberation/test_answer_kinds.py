@@ -171,3 +171,13 @@ def test_a_finding_takes_no_answers(live_round, show, participant):
     finding = show(live_round.steps.filter(kind="finding").first())
     with pytest.raises(services.ActionRefused, match="takes no answers"):
         submit_answer(finding, participant, {"option": ["1"]})
+
+
+@pytest.mark.parametrize(
+    "points, expected", [(2, 2), (11, 11), (12, 5), (1, 5), ("7", 5), (None, 5)]
+)
+def test_a_scale_has_2_to_11_points(live_round, points, expected):
+    from facilitation.deliberation.answer_kinds import scale_points
+
+    step = add_step(live_round, "scale", settings={"points": points})
+    assert list(scale_points(step)) == list(range(1, expected + 1))

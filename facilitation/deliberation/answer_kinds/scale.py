@@ -28,8 +28,15 @@ class ScaleResults:
     leading: int = field(default=0)
 
 
+SCALE_SIZES = range(2, 12)
+
+
 def scale_points(step):
-    return range(1, int(step.settings.get("points", 5)) + 1)
+    """1 to the step's number of points: 2 to 11, and 5 when the setting is missing or wrong."""
+    points = step.settings.get("points", 5)
+    if not isinstance(points, int) or points not in SCALE_SIZES:
+        points = 5
+    return range(1, points + 1)
 
 
 def clean_scale(step, payload):
