@@ -6,7 +6,7 @@ from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.services import create_round, record_event
 
 from .demo_content import DEMO_WORKSHOPS
-from .models import Option, Statement
+from .models import Code, Option, Statement
 
 DEMO_LANGUAGES = tuple(DEMO_WORKSHOPS)
 
@@ -32,6 +32,10 @@ def load_demo_workshop(language="en", *, facilitators=()):
                 demo_key=demo_key(language),
             )
             record_event("workshop.created", workshop=workshop, demo=language)
+            Code.objects.bulk_create(
+                Code(workshop=workshop, name=name, description=description)
+                for name, description in content["codebook"]
+            )
             round = create_round(workshop, title=content["round_title"])
             for position, step_content in enumerate(content["steps"], start=1):
                 _create_step(round, position, step_content)

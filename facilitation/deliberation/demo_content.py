@@ -11,6 +11,16 @@ DEMO_WORKSHOPS = {
             "we have learned from interviews and earlier workshops, then puts real dilemmas to "
             "the room: vote on your phone, then discuss why you chose as you did."
         ),
+        "codebook": [
+            ("Equal treatment", "Treating every citizen, organiser and business alike."),
+            ("Accountability", "Being able to answer for what the municipality says and does."),
+            ("Engagement", "Likes, shares, comments: what the platforms reward."),
+            ("Tone", "How personal, warm or formal the municipality sounds."),
+            ("Risk", "What could go wrong for the municipality's reputation or for people."),
+            ("Time pressure", "Too little time for dialogue or careful work."),
+            ("Inclusion", "Reaching groups that are otherwise left out."),
+            ("Public records", "What must be kept and handed out as official documents."),
+        ],
         "round_title": "May workshop",
         "steps": [
             {
@@ -362,6 +372,16 @@ DEMO_WORKSHOPS = {
             "lärt oss av intervjuer och tidigare workshoppar och ställer sedan verkliga dilemman "
             "till rummet: rösta i mobilen och diskutera sedan varför ni valde som ni gjorde."
         ),
+        "codebook": [
+            ("Likabehandling", "Att behandla alla invånare, arrangörer och företag lika."),
+            ("Ansvarsutkrävande", "Att kunna stå till svars för det kommunen säger och gör."),
+            ("Engagemang", "Gillamarkeringar, delningar, kommentarer: det plattformarna belönar."),
+            ("Ton", "Hur personlig, varm eller formell kommunen låter."),
+            ("Risk", "Vad som kan gå fel för kommunens rykte eller för människor."),
+            ("Tidspress", "För lite tid för dialog eller noggrant arbete."),
+            ("Inkludering", "Att nå grupper som annars hamnar utanför."),
+            ("Allmänna handlingar", "Det som måste bevaras och lämnas ut som allmän handling."),
+        ],
         "round_title": "Workshop i maj",
         "steps": [
             {

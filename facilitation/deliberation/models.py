@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from facilitation.workshops.models import Participant, Step, ValueLogic
+from facilitation.workshops.models import Participant, Step, ValueLogic, Workshop
 
 
 def validate_logics(value):
@@ -135,3 +135,84 @@ class Statement(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Code(models.Model):
+    """A tag of a workshop's codebook, used on annotations (and later on options and clauses)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="codes")
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["workshop", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "name"], name="unique_code_per_workshop")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Annotation(models.Model):
+    """A participant's note on a passage of a finding, anchored as a W3C Web Annotation would be.
+
+    The quote (exact, prefix, suffix) and the position (start, end) together find the passage
+    again after the text is edited; see ``anchoring``.
+    """
+
+    class Reaction(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        SURPRISING = "surprising", _("Surprising")
+        NOT_TRUE_FOR_US = "not_true_for_us", _("Not true for us")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden")
+        DELETED = "deleted", _("Deleted by its author")
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="annotations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="annotations"
+    )
+    exact = models.CharField(max_length=1000)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reaction = models.CharField(max_length=20, choices=Reaction, blank=True)
+    codes = models.ManyToManyField(Code, blank=True, related_name="annotations")
+    status = models.CharField(max_length=10, choices=Status, default=Status.VISIBLE)
+    pinned = models.BooleanField(default=False)
+    # A duplicate merged by the facilitator points at the annotation it became part of.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step", "start", "created_at"]
+
+    def __str__(self):
+        return f"{self.participant}: {self.exact[:40]}"
+
+
+class PlusOne(models.Model):
+    """A participant's "+1" on someone's annotation."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="plus_ones")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["annotation", "participant"], name="one_plus_one_per_participant"
+            )
+        ]
+
+    def __str__(self):
+        return f"+1 by {self.participant}"
