@@ -30,6 +30,96 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSettle", tick);
 
+  // Findings: tap a sentence or select a passage; the note form gets its source offsets.
+  // Offsets count code points (as Python does) from each sentence's data-start, so hidden
+  // Markdown markers inside a sentence count as they do in the source.
+  function codePoints(text) { return Array.from(text).length; }
+
+  function boundary(root, range, atStart) {
+    var node = atStart ? range.startContainer : range.endContainer;
+    var offset = atStart ? range.startOffset : range.endOffset;
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    var sentence = element && element.closest(".sentence");
+    if (sentence && root.contains(sentence)) {
+      var part = document.createRange();
+      part.setStart(sentence, 0);
+      part.setEnd(node, offset);
+      return Number(sentence.dataset.start) + codePoints(part.toString());
+    }
+    // A boundary between sentences: snap to the nearest sentence inside the selection.
+    var inside = Array.prototype.filter.call(root.querySelectorAll(".sentence"), function (s) {
+      return range.intersectsNode(s);
+    });
+    if (!inside.length) return null;
+    return atStart ? Number(inside[0].dataset.start) : Number(inside[inside.length - 1].dataset.end);
+  }
+
+  function choose(root, start, end, pressed) {
+    var form = root.parentElement.querySelector(".note-form");
+    if (!form || start === null || end === null || end <= start) return;
+    form.elements.start.value = start;
+    form.elements.end.value = end;
+    root.querySelectorAll(".sentence").forEach(function (s) {
+      s.setAttribute("aria-pressed", s === pressed ? "true" : "false");
+      var s0 = Number(s.dataset.start), s1 = Number(s.dataset.end);
+      s.classList.toggle("chosen", s0 < end && s1 > start);
+    });
+  }
+
+  function showPassage(root, text) {
+    var passage = root.parentElement.querySelector(".note-form .passage");
+    if (passage) passage.textContent = passage.dataset.chosen + " “" + text.trim() + "”";
+  }
+
+  function chooseSentence(sentence) {
+    var root = sentence.closest("[data-annotatable]");
+    choose(root, Number(sentence.dataset.start), Number(sentence.dataset.end), sentence);
+    showPassage(root, sentence.textContent);
+  }
+
+  document.addEventListener("selectionchange", function () {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+    var range = selection.getRangeAt(0);
+    var start = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    var root = start && start.closest("[data-annotatable]");
+    if (!root) return;
+    var from = boundary(root, range, true), to = boundary(root, range, false);
+    if (from === null || to === null || to <= from) return;
+    choose(root, from, to, null);
+    showPassage(root, selection.toString());
+  });
+  document.addEventListener("click", function (event) {
+    var sentence = event.target.closest && event.target.closest("[data-annotatable] .sentence");
+    var selection = window.getSelection();
+    if (sentence && (!selection || selection.isCollapsed)) chooseSentence(sentence);
+  });
+  document.addEventListener("keydown", function (event) {
+    var sentence = event.target.closest && event.target.closest("[data-annotatable] .sentence");
+    if (sentence && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      chooseSentence(sentence);
+    }
+  });
+
+  // One's own notes on the room's wall: no +1 button, a "your note" label instead. The wall is
+  // the same for every phone; the ids of one's own notes come with one's own stage.
+  function markOwnNotes() {
+    var mine = document.getElementById("my-notes");
+    if (!mine) return;
+    var own = (mine.dataset.own || "").split(" ").filter(Boolean);
+    document.querySelectorAll("#annotation-wall [data-note]").forEach(function (note) {
+      var isOwn = own.indexOf(note.dataset.note) !== -1;
+      note.classList.toggle("own", isOwn);
+      var label = note.querySelector(".own-label"), plus = note.querySelector(".plus-one");
+      if (label) label.hidden = !isOwn;
+      if (plus) plus.hidden = isOwn;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markOwnNotes);
+  document.addEventListener("htmx:afterSettle", markOwnNotes);
+  document.addEventListener("htmx:wsAfterMessage", markOwnNotes);
+
   document.addEventListener("htmx:wsOpen", function () {
     document.body.classList.add("live");
     notice(null);

@@ -147,6 +147,40 @@ def merge_annotations(duplicate, into, *, by):
     return into
 
 
+def set_premoderation(step, on, *, by):
+    """Whether new notes on this finding wait for the facilitator's approval (recorded)."""
+    with transaction.atomic():
+        step = _lock(step)
+        if step.kind != Step.Kind.FINDING:
+            raise ActionRefused(_("Only findings have notes to moderate."), status=400)
+        if step.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if bool(step.settings.get("premoderate")) != bool(on):
+            step.settings = {**step.settings, "premoderate": bool(on)}
+            step.save(update_fields=["settings"])
+            record_event(
+                "annotation.premoderation",
+                workshop=step.round.workshop,
+                round=step.round,
+                step=step,
+                user=by,
+                on=bool(on),
+            )
+            notify_round(step.round_id, "annotations")
+    return step
+
+
+def own_annotations(step, participant_ids):
+    """Each participant's own notes on the finding (deleted ones left out), by participant id."""
+    mine = {}
+    annotations = step.annotations.filter(participant_id__in=participant_ids).exclude(
+        status=Annotation.Status.DELETED
+    )
+    for annotation in annotations.prefetch_related("codes", "plus_ones").order_by("pk"):
+        mine.setdefault(annotation.participant_id, []).append(annotation)
+    return mine
+
+
 # Reading -----------------------------------------------------------------------------------------
 
 

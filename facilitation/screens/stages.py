@@ -4,6 +4,8 @@ Pages and pushes render the same partials from the same context, so a reconnecti
 freshly loaded one cannot differ.
 """
 
+import math
+import re
 from collections import defaultdict
 
 import segno
@@ -13,9 +15,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from facilitation.deliberation.annotations import heat_map, own_annotations, placed_annotations
+from facilitation.deliberation.models import Annotation
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
-from facilitation.workshops.models import Round
+from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
 from .kinds import kind_of
@@ -48,11 +52,16 @@ def load_round(round_id):
     return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
 
 
-def stage_context(round, audience, *, answer=None, base_url=""):
-    """Everything the stage partial of ``audience`` needs about the round's present moment."""
+def stage_context(round, audience, *, answer=None, base_url="", own_notes=None):
+    """Everything the stage partial of ``audience`` needs about the round's present moment.
+
+    ``own_notes``: on a finding, the participant's own notes (for their edit and delete buttons).
+    """
     step = round.current_step
     kind = kind_of(step) if step else None
     context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
+    if step and step.kind == Step.Kind.FINDING:
+        context.update(finding_context(step, audience, own_notes or []))
     shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
         shows_results = shows_results and step.results_visible_to_room
@@ -70,6 +79,90 @@ def stage_context(round, audience, *, answer=None, base_url=""):
     context["join_url"] = join_url(round, base_url)
     if step is None:
         context["qr"] = qr_svg(context["join_url"])
+    return context
+
+
+# Findings: sentences to tap, the heat map, the wall of notes, the console's moderation list.
+
+_MARKUP = re.compile(r"(\*\*|__|`)")
+
+
+def _pieces(text):
+    """A sentence's source text cut into (text, is_markup): emphasis markers stay in the page, so
+    a selection's offsets match the source, but are not shown."""
+    return [(piece, bool(_MARKUP.fullmatch(piece))) for piece in _MARKUP.split(text) if piece]
+
+
+def heat_level(count, most):
+    """0 for an unmarked sentence, else 1 to 4 relative to the most marked one."""
+    return 0 if not count else max(1, math.ceil(4 * count / most))
+
+
+def paragraphs(step, sentences):
+    """Sentences (start, end, text, count) grouped into the finding's paragraphs and list items."""
+    most = max((count for *_rest, count in sentences), default=0)
+    groups, previous_end = [], None
+    for start, end, text, count in sentences:
+        gap = step.body[previous_end if previous_end is not None else 0 : start]
+        if previous_end is None or "\n" in gap:
+            item = bool(re.search(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+$", gap))
+            groups.append({"item": item, "sentences": []})
+        groups[-1]["sentences"].append(
+            {
+                "start": start,
+                "end": end,
+                "pieces": _pieces(text),
+                "count": count,
+                "level": heat_level(count, most),
+            }
+        )
+        previous_end = end
+    return groups
+
+
+def wall(step, placed):
+    """The room's notes grouped by passage: groups with a pinned note first, then in text order."""
+    groups = {}
+    for note in placed:
+        key = ("detached", note.annotation.exact) if note.detached else (note.start, note.end)
+        group = groups.setdefault(
+            key,
+            {
+                "quote": note.annotation.exact
+                if note.detached
+                else step.body[note.start : note.end],
+                "detached": note.detached,
+                "start": note.start,
+                "notes": [],
+            },
+        )
+        group["notes"].append(note)
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (
+            not any(n.annotation.pinned for n in g["notes"]),
+            g["detached"],
+            g["start"] or 0,
+        ),
+    )
+    return ordered
+
+
+def finding_context(step, audience, own_notes):
+    placed = placed_annotations(step)
+    context = {
+        "paragraphs": paragraphs(step, heat_map(step, placed)),
+        "wall": wall(step, placed),
+        "noted": len(placed),
+        "premoderate": bool(step.settings.get("premoderate")),
+    }
+    if audience == PARTICIPANT:
+        context["codebook"] = list(step.round.workshop.codes.all())
+        context["reactions"] = Annotation.Reaction.choices
+        context["own_notes"] = own_notes
+        context["own_ids"] = " ".join(str(a.pk) for a in own_notes)
+    if audience == FACILITATOR:
+        context["all_notes"] = placed_annotations(step, for_room=False)
     return context
 
 
@@ -122,14 +215,22 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_fragment(audience, "results", context))
         if "people" in topics:
             parts.append(render_fragment(audience, "people", context))
+        if "annotations" in topics and _on_finding(round):
+            parts.append(render_to_string(f"steps/finding.html#{audience}-annotations", context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
 
 
+def _on_finding(round):
+    return round.current_step is not None and round.current_step.kind == Step.Kind.FINDING
+
+
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
     if whole_stage:
+        if _on_finding(round):
+            return _finding_stages(round, members)
         answers = own_answers(step, members) if step and kind_of(step).collects_answers else {}
         variants = defaultdict(lambda: (None, set()))
         for member in members:
@@ -140,6 +241,26 @@ def _participant_fragments(round, topics, members, whole_stage):
             for a, m in variants.values()
         ]
     context = stage_context(round, PARTICIPANT)
+    fragments = []
     if "results" in topics and context.get("results") is not None:
-        return [(render_fragment(PARTICIPANT, "results", context), None)]
-    return []
+        fragments.append(render_fragment(PARTICIPANT, "results", context))
+    if "annotations" in topics and _on_finding(round):
+        # The room's wall is the same for every phone; one's own notes (with their edit and
+        # delete buttons) are not part of it, so this is one render for all.
+        fragments.append(render_to_string("steps/finding.html#participant-annotations", context))
+    return [("".join(fragments), None)] if fragments else []
+
+
+def _finding_stages(round, members):
+    """The whole stage on a finding: one render for everyone without notes of their own, and
+    one per author (their notes carry edit and delete buttons)."""
+    mine = own_annotations(round.current_step, members)
+    fragments = []
+    for member, notes in mine.items():
+        context = stage_context(round, PARTICIPANT, own_notes=notes)
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
+    others = set(members) - set(mine)
+    if others or not members:
+        context = stage_context(round, PARTICIPANT)
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), others or None))
+    return fragments

@@ -25,6 +25,11 @@ urlpatterns = [
         name="console-start-timer",
     ),
     path(
+        "console/rounds/<int:round_id>/steps/<int:step_id>/premoderation/",
+        views.console_premoderation,
+        name="console-premoderation",
+    ),
+    path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
         views.console_step_action,
         name="console-step-action",
@@ -49,5 +54,35 @@ urlpatterns = [
         "console/rounds/<int:round_id>/statements/<int:statement_id>/<slug:decision>/",
         views.console_moderate_statement,
         name="console-moderate-statement",
+    ),
+    path(
+        "r/<str:code>/steps/<int:step_id>/annotations/",
+        views.phone_annotate,
+        name="phone-annotate",
+    ),
+    path(
+        "r/<str:code>/annotations/<int:annotation_id>/edit/",
+        views.phone_edit_annotation,
+        name="phone-edit-annotation",
+    ),
+    path(
+        "r/<str:code>/annotations/<int:annotation_id>/delete/",
+        views.phone_delete_annotation,
+        name="phone-delete-annotation",
+    ),
+    path(
+        "r/<str:code>/annotations/<int:annotation_id>/plus-one/",
+        views.phone_plus_one,
+        name="phone-plus-one",
+    ),
+    path(
+        "console/rounds/<int:round_id>/annotations/<int:annotation_id>/merge/",
+        views.console_merge_annotation,
+        name="console-merge-annotation",
+    ),
+    path(
+        "console/rounds/<int:round_id>/annotations/<int:annotation_id>/<slug:action>/",
+        views.console_moderate_annotation,
+        name="console-moderate-annotation",
     ),
 ]
