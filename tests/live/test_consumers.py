@@ -258,3 +258,28 @@ async def test_results_of_a_scale_reach_the_projector(channel_layer, live_round,
     message, _ = await receive_until(projector, "Median 6")
     assert message.lstrip().startswith('<section id="results"')
     await projector.disconnect()
+
+
+async def test_a_new_note_reaches_the_projector(
+    channel_layer, live_round, participant, facilitator
+):
+    from facilitation.deliberation.annotations import annotate
+    from facilitation.workshops.models import Step
+
+    def show_finding():
+        step = live_round.steps.filter(kind=Step.Kind.FINDING).order_by("position").first()
+        services.go_to_step(live_round, step, by=facilitator)
+        return step
+
+    finding = await database_sync_to_async(show_finding)()
+    projector, _ = await connect(f"/ws/projector/{live_round.projector_key}/")
+    await receive_until(projector, 'id="stage"')
+    start = finding.body.index("Equal treatment")
+    await database_sync_to_async(annotate)(
+        finding, participant, start=start, end=start + 15, note="<i>Vår</i> erfarenhet"
+    )
+    message, _ = await receive_until(projector, "erfarenhet")
+    assert message.lstrip().startswith('<div id="annotations"')
+    assert "&lt;i&gt;Vår&lt;/i&gt; erfarenhet" in message
+    assert "heat-4" in message
+    await projector.disconnect()

@@ -1,0 +1,104 @@
+"""Two phones annotate the same finding; the projector's heat map and wall follow live."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_every_kind import open_console, serious_violations
+from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE, join, no_horizontal_scroll
+from tests.e2e.server import demo_round
+
+pytestmark = pytest.mark.browser
+
+# Select the words from "cornerstone" to the end of the text node that holds them, as a finger
+# would; the selection ends inside the sentence, so its end offset is computed in the page.
+SELECT_PASSAGE = """() => {
+  const sentence = document.querySelector('[data-annotatable] .sentence');
+  const node = Array.from(sentence.childNodes)
+    .find(n => n.nodeType === 3 && n.data.includes('cornerstone'));
+  const range = document.createRange();
+  const from = node.data.indexOf('cornerstone');
+  range.setStart(node, from);
+  range.setEnd(node, from + 'cornerstone of public administration'.length);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return Number(sentence.dataset.start);
+}"""
+
+
+def test_two_phones_annotate_a_finding_and_the_projector_follows(
+    sqlite_deployment, start_server, new_page
+):
+    server = start_server(sqlite_deployment)
+    facts = demo_round(sqlite_deployment)
+    console = open_console(new_page, server, facts)
+    console.get_by_role("button", name="Start the round").click()
+    projector = new_page("projector", **BIG_SCREEN)
+    projector.goto(f"{server.url}/projector/{facts['projector_key']}/")
+    expect(projector.locator("body")).to_have_class(LIVE)
+    join_url = f"{server.url}/r/{facts['join_code']}/"
+    anna, bo = new_page("phone Anna", **PHONE), new_page("phone Bo", **PHONE)
+    join(anna, join_url, "Anna")
+    join(bo, join_url, "Bo")
+
+    number, finding = next(
+        (n, s) for n, s in enumerate(facts["steps"], start=1) if s["kind"] == "finding"
+    )
+    console.locator(".agenda").get_by_role("button", name=f"{number}. {finding['title']}").click()
+    for page in (anna, bo, projector):
+        expect(page.locator("#stage h1")).to_have_text(finding["title"])
+    no_horizontal_scroll(anna)
+    assert serious_violations(anna) == []
+    assert serious_violations(projector) == []
+
+    # Anna taps the first sentence, by keyboard, and sends a note with a code.
+    first = anna.locator("[data-annotatable] .sentence").first
+    first.focus()
+    first.press("Enter")
+    expect(first).to_have_attribute("aria-pressed", "true")
+    expect(anna.locator(".note-form .passage")).to_contain_text("Equal treatment")
+    anna.get_by_label("Why does it strike you? (optional)").fill("Vi <b>känner</b> igen det")
+    anna.locator(".note-form .codes-choice label").first.click()
+    anna.locator(".note-form").get_by_role("button", name="Send").click()
+    expect(anna.locator("#my-notes")).to_contain_text("Vi <b>känner</b> igen det")
+    expect(projector.locator("#annotations .heat-map .sentence").first).to_have_class(
+        "sentence heat-4"
+    )
+    expect(projector.locator("#annotations .wall")).to_contain_text("Vi <b>känner</b> igen det")
+    expect(projector.locator("#annotations .wall")).to_contain_text("1 note")
+    # Her own note on the wall has no +1 button.
+    expect(anna.locator("#annotation-wall .note .own-label")).to_be_visible()
+    expect(anna.locator("#annotation-wall .plus-one")).to_be_hidden()
+
+    # Bo selects a passage inside the same sentence and reacts "Surprising".
+    expect(bo.locator("#annotation-wall")).to_contain_text("Vi <b>känner</b> igen det")
+    sentence_start = bo.evaluate(SELECT_PASSAGE)
+    expect(bo.locator(".note-form .passage")).to_contain_text(
+        "cornerstone of public administration"
+    )
+    start = int(bo.locator(".note-form input[name=start]").input_value())
+    end = int(bo.locator(".note-form input[name=end]").input_value())
+    assert start > sentence_start and end - start == len("cornerstone of public administration")
+    bo.get_by_label("Surprising").first.check()
+    bo.locator(".note-form").get_by_role("button", name="Send").click()
+    expect(bo.locator("#my-notes")).to_contain_text("cornerstone of public administration")
+    expect(projector.locator("#annotations .wall")).to_contain_text("2 notes")
+    expect(projector.locator("#annotations .wall")).to_contain_text("Surprising")
+    expect(projector.locator("#annotations .heat-count").first).to_contain_text("2")
+
+    # Bo +1s Anna's note.
+    annas = bo.locator("#annotation-wall .note", has_text="igen det")
+    annas.get_by_role("button", name="+1").click()
+    expect(annas).to_contain_text("2 people")
+    expect(projector.locator("#annotations .note", has_text="igen det")).to_contain_text("2 people")
+    no_horizontal_scroll(bo)
+
+    # The console hides Anna's note: gone from the projector and from Bo's phone.
+    notes = console.locator("#annotations .moderated-note", has_text="igen det")
+    notes.get_by_role("button", name="Hide").click()
+    expect(projector.locator("#annotations .wall")).not_to_contain_text("igen det")
+    expect(projector.locator("#annotations .wall")).to_contain_text("1 note")
+    expect(bo.locator("#annotation-wall")).not_to_contain_text("igen det")
+    assert serious_violations(anna) == []
+    assert serious_violations(projector) == []
+    assert serious_violations(console) == []
