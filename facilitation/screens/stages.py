@@ -84,13 +84,19 @@ def stage_context(round, audience, *, answer=None, base_url="", own_notes=None):
 
 # Findings: sentences to tap, the heat map, the wall of notes, the console's moderation list.
 
-_MARKUP = re.compile(r"(\*\*|__|`)")
+_MARKUP = re.compile(r"(\*\*|__|`|\r)")
 
 
 def _pieces(text):
-    """A sentence's source text cut into (text, is_markup): emphasis markers stay in the page, so
-    a selection's offsets match the source, but are not shown."""
-    return [(piece, bool(_MARKUP.fullmatch(piece))) for piece in _MARKUP.split(text) if piece]
+    """A sentence's source text cut into (text, what): "markup" for emphasis markers, which stay
+    in the page so that a selection's offsets match the source but are not shown; "cr" for a
+    carriage return, which the page must carry as a character reference (an HTML parser turns a
+    literal CR LF into LF, and the offsets would drift by one); else "text"."""
+    return [
+        (piece, "cr" if piece == "\r" else "markup" if _MARKUP.fullmatch(piece) else "text")
+        for piece in _MARKUP.split(text)
+        if piece
+    ]
 
 
 def heat_level(count, most):

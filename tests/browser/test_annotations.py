@@ -25,6 +25,28 @@ SELECT_PASSAGE = """() => {
   return Number(sentence.dataset.start);
 }"""
 
+# A selection from inside the first sentence to inside the second; returns the offsets it should
+# give, computed from the sentences' data-start.
+SELECT_ACROSS = """() => {
+  const [first, second] = document.querySelectorAll('[data-annotatable] .sentence');
+  const textOf = s => Array.from(s.childNodes).find(n => n.nodeType === 3);
+  const a = textOf(first), b = textOf(second);
+  const range = document.createRange();
+  range.setStart(a, 6);
+  range.setEnd(b, 12);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return [Number(first.dataset.start) + 6, Number(second.dataset.start) + 12];
+}"""
+
+
+def test_a_carriage_return_reference_stays_a_character_in_the_page(new_page):
+    """Phones carry CRs of the source as &#13; so that offsets counted in the page match it."""
+    page = new_page("page")
+    page.set_content('<p><span id="s">a&#13;\nb</span></p>')
+    assert page.evaluate("document.getElementById('s').textContent") == "a\r\nb"
+
 
 def test_two_phones_annotate_a_finding_and_the_projector_follows(
     sqlite_deployment, start_server, new_page
@@ -79,6 +101,11 @@ def test_two_phones_annotate_a_finding_and_the_projector_follows(
     start = int(bo.locator(".note-form input[name=start]").input_value())
     end = int(bo.locator(".note-form input[name=end]").input_value())
     assert start > sentence_start and end - start == len("cornerstone of public administration")
+    expected = bo.evaluate(SELECT_ACROSS)
+    expect(bo.locator(".note-form input[name=end]")).to_have_value(str(expected[1]))
+    assert int(bo.locator(".note-form input[name=start]").input_value()) == expected[0]
+    bo.evaluate(SELECT_PASSAGE)
+    expect(bo.locator(".note-form input[name=start]")).to_have_value(str(start))
     bo.get_by_label("Surprising").first.check()
     bo.locator(".note-form").get_by_role("button", name="Send").click()
     expect(bo.locator("#my-notes")).to_contain_text("cornerstone of public administration")

@@ -60,6 +60,14 @@ class TestPhone:
             assert f'value="{code.pk}"' in page
         assert "Not true for us" in page
 
+    def test_carriage_returns_in_the_source_are_kept_as_character_references(
+        self, phone, finding, live_round
+    ):
+        finding.body = "Första raden\r\nfortsätter här. Andra meningen."
+        finding.save()
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        assert 'data-start="0" data-end="29">Första raden&#13;\nfortsätter här.</span>' in page
+
     def test_a_participant_annotates_with_a_note_codes_and_a_reaction(
         self, phone, finding, live_round, participant
     ):
