@@ -288,6 +288,17 @@ class TestConsole:
         assert response.status_code == 409
         assert "Only two different notes" in response.content.decode()
 
+    def test_closing_notes_stops_new_ones(self, console, phone, finding, live_round):
+        url = f"/console/rounds/{live_round.pk}/steps/{finding.pk}/lock/"
+        assert "Close notes" in console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert console.post(url, **HX).status_code == 200
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        assert "closed notes on this finding" in page
+        response = phone.post(annotate_url(live_round, finding), span("sällan"), **HX)
+        assert response.status_code == 409
+        assert "Annotating this finding is closed." in response.content.decode()
+        assert not Annotation.objects.exists()
+
     def test_premoderation_toggle(self, console, finding, live_round):
         url = f"/console/rounds/{live_round.pk}/steps/{finding.pk}/premoderation/"
         assert console.post(url, {"on": "1"}, **HX).status_code == 200
