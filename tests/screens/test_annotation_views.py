@@ -365,3 +365,24 @@ class TestPush:
     def test_no_annotations_fragment_when_no_finding_is_on_screen(self, dilemma_round):
         assert render_push(dilemma_round.pk, "projector", {"annotations"}, ["x"]) == []
         assert render_push(dilemma_round.pk, "participant", {"annotations"}, [1]) == []
+
+
+def test_groups_with_a_pinned_note_come_first_on_every_wall(
+    finding, live_round, participant, other_participant, facilitator
+):
+    from facilitation.deliberation.annotations import moderate_annotation
+
+    annotate(finding, participant, **span("likabehandling"), note="Tidig")
+    late = annotate(finding, other_participant, **span("sällan"), note="Sen")
+    moderate_annotation(late, action="pin", by=facilitator)
+    for audience, members in [("projector", ["x"]), ("participant", [participant.pk])]:
+        [(html, _receivers)] = render_push(live_round.pk, audience, {"annotations"}, members)
+        assert html.index("Sen") < html.index("Tidig")
+        assert "Pinned" in html
+
+
+def test_heat_levels_are_relative_to_the_most_marked_sentence():
+    from facilitation.screens.stages import heat_level
+
+    assert [heat_level(n, 8) for n in (0, 1, 2, 4, 6, 8)] == [0, 1, 1, 2, 3, 4]
+    assert heat_level(1, 1) == 4
