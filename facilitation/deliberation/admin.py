@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from facilitation.workshops.models import Step
 
-from .models import Option, Statement
+from .models import Code, Option, Statement
 
 
 class OptionInline(admin.TabularInline):
@@ -34,3 +34,12 @@ class StepAdmin(admin.ModelAdmin):
         "settings",
     ]
     inlines = [OptionInline, StatementInline]
+
+
+@admin.register(Code)
+class CodeAdmin(admin.ModelAdmin):
+    """The workshop's codebook, used to tag annotations."""
+
+    list_display = ["name", "workshop", "description"]
+    list_filter = ["workshop"]
+    search_fields = ["name", "description"]
