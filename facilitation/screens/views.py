@@ -182,21 +182,24 @@ def phone_vote(request, code, step_id):
     if participant is None:
         return _join_page(request, round, error=_("Join this workshop round before answering."))
     step = get_object_or_404(Step, pk=step_id, round=round)
-    error, status = None, 200
     try:
-        submit_answer(step, participant, dict(request.POST.lists()))
+        response = submit_answer(step, participant, dict(request.POST.lists()))
     except services.ActionRefused as refusal:
-        error, status = refusal.message, refusal.status
+        if not request.htmx:
+            messages.error(request, refusal.message)
+            return redirect("phone-round", round.join_code)
+        round.refresh_from_db()  # the refusal may be news: a lock, a move, a pause
+        context = {
+            "error": refusal.message,
+            **stage_context(round, PARTICIPANT, answer=_answer(round, participant)),
+        }
+        return render(request, "phone/round.html#stage", context, status=refusal.status)
     if not request.htmx:
-        if error:
-            messages.error(request, error)
         return redirect("phone-round", round.join_code)
-    round.refresh_from_db()
-    context = {
-        "error": error,
-        **stage_context(round, PARTICIPANT, answer=_answer(round, participant)),
-    }
-    return render(request, "phone/round.html#stage", context, status=status)
+    # The answer just stored is the phone's own; an anonymous one shows only as "answered".
+    answer = True if step.anonymous else response
+    context = stage_context(round, PARTICIPANT, answer=answer)
+    return render(request, "phone/round.html#stage", context)
 
 
 # Projector ---------------------------------------------------------------------------------------
