@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Attendance, Round, Step
+from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
@@ -255,10 +255,7 @@ def _own(annotation, participant):
 
 def _check_can_annotate(step, participant):
     round = step.round
-    if (
-        participant.workshop_id != round.workshop_id
-        or not Attendance.objects.filter(round=round, participant=participant).exists()
-    ):
+    if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round before annotating."), status=403)
     if step.kind != Step.Kind.FINDING:
         raise ActionRefused(_("Only findings can be annotated."), status=400)

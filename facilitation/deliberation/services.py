@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Attendance, Round, Step
+from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .answer_kinds import ANSWER_KINDS, Answer
@@ -100,10 +100,7 @@ def _record(step, participant, answer, *, previous):
 
 def check_can_answer(step, participant):
     round = step.round
-    if (
-        participant.workshop_id != round.workshop_id
-        or not Attendance.objects.filter(round=round, participant=participant).exists()
-    ):
+    if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round before answering."), status=403)
     if round.status == Round.Status.PAUSED:
         raise ActionRefused(_("The round is paused. You can answer when it resumes."))

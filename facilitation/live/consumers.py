@@ -38,7 +38,7 @@ def authorise(audience, key, scope):
         return None, CLOSE_NOT_FOUND
     if audience == PARTICIPANT:
         participant = participant_from_cookies(scope.get("cookies", {}), round.workshop_id)
-        if participant is None or not round.attendances.filter(participant=participant).exists():
+        if participant is None or not round.is_attended_by(participant):
             return None, CLOSE_FORBIDDEN
         return (round.pk, participant.pk), None
     if audience == FACILITATOR and not round.workshop.is_facilitated_by(scope["user"]):

@@ -25,7 +25,7 @@ from facilitation.deliberation.moderation import set_answer_hidden
 from facilitation.deliberation.services import open_second_pass, own_answer, submit_answer
 from facilitation.deliberation.statements import moderate_statement, submit_statement
 from facilitation.workshops import services
-from facilitation.workshops.models import Attendance, Round, Step, Workshop
+from facilitation.workshops.models import Round, Step, Workshop
 
 from .forms import JoinCodeForm, JoinForm, RejoinForm
 from .identity import has_unrecognised_cookie, participant_from_cookies, remember_participant
@@ -76,7 +76,7 @@ def _round_for_phone(code):
 def _attending(request, round):
     """The participant this browser is, if they have joined this round."""
     participant = participant_from_cookies(request.COOKIES, round.workshop_id)
-    if participant and Attendance.objects.filter(round=round, participant=participant).exists():
+    if participant and round.is_attended_by(participant):
         return participant
     return None
 

@@ -109,6 +109,13 @@ class Round(models.Model):
     def ordered_steps(self):
         return self.steps.order_by("position")
 
+    def is_attended_by(self, participant):
+        """Whether ``participant`` (of any workshop) has joined this round."""
+        return (
+            participant.workshop_id == self.workshop_id
+            and self.attendances.filter(participant=participant).exists()
+        )
+
 
 class Step(models.Model):
     """One item of a round's agenda."""
