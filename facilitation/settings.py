@@ -193,7 +193,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-RATELIMIT_VIEW = "facilitation.screens.views.rate_limited"
+RATELIMIT_VIEW = "facilitation.screens.views.base.rate_limited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_FAIL_OPEN = True
 

@@ -1,37 +1,37 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
 from .forms import ThrottledAuthenticationForm
+from .views import annotations, console, phone, projector, statements
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("r/<str:code>/", views.phone_round, name="phone-round"),
-    path("r/<str:code>/join/", views.phone_join, name="phone-join"),
-    path("r/<str:code>/rejoin/", views.phone_rejoin, name="phone-rejoin"),
-    path("r/<str:code>/steps/<int:step_id>/vote/", views.phone_vote, name="phone-vote"),
-    path("projector/<str:key>/", views.projector, name="projector"),
-    path("console/", views.console_home, name="console-home"),
-    path("console/rounds/<int:round_id>/", views.console_round, name="console-round"),
-    path("console/rounds/<int:round_id>/go/", views.console_go_to, name="console-go-to"),
+    path("", phone.home, name="home"),
+    path("r/<str:code>/", phone.phone_round, name="phone-round"),
+    path("r/<str:code>/join/", phone.phone_join, name="phone-join"),
+    path("r/<str:code>/rejoin/", phone.phone_rejoin, name="phone-rejoin"),
+    path("r/<str:code>/steps/<int:step_id>/vote/", phone.phone_vote, name="phone-vote"),
+    path("projector/<str:key>/", projector.projector, name="projector"),
+    path("console/", console.console_home, name="console-home"),
+    path("console/rounds/<int:round_id>/", console.console_round, name="console-round"),
+    path("console/rounds/<int:round_id>/go/", console.console_go_to, name="console-go-to"),
     path(
         "console/rounds/<int:round_id>/<slug:action>/",
-        views.console_round_action,
+        console.console_round_action,
         name="console-round-action",
     ),
     path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/timer/",
-        views.console_start_timer,
+        console.console_start_timer,
         name="console-start-timer",
     ),
     path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/premoderation/",
-        views.console_premoderation,
+        annotations.console_premoderation,
         name="console-premoderation",
     ),
     path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
-        views.console_step_action,
+        console.console_step_action,
         name="console-step-action",
     ),
     path(
@@ -42,47 +42,47 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "console/rounds/<int:round_id>/answers/<int:response_id>/visibility/",
-        views.console_answer_visibility,
+        console.console_answer_visibility,
         name="console-answer-visibility",
     ),
     path(
         "r/<str:code>/steps/<int:step_id>/statements/",
-        views.phone_submit_statement,
+        statements.phone_submit_statement,
         name="phone-submit-statement",
     ),
     path(
         "console/rounds/<int:round_id>/statements/<int:statement_id>/<slug:decision>/",
-        views.console_moderate_statement,
+        statements.console_moderate_statement,
         name="console-moderate-statement",
     ),
     path(
         "r/<str:code>/steps/<int:step_id>/annotations/",
-        views.phone_annotate,
+        annotations.phone_annotate,
         name="phone-annotate",
     ),
     path(
         "r/<str:code>/annotations/<int:annotation_id>/edit/",
-        views.phone_edit_annotation,
+        annotations.phone_edit_annotation,
         name="phone-edit-annotation",
     ),
     path(
         "r/<str:code>/annotations/<int:annotation_id>/delete/",
-        views.phone_delete_annotation,
+        annotations.phone_delete_annotation,
         name="phone-delete-annotation",
     ),
     path(
         "r/<str:code>/annotations/<int:annotation_id>/plus-one/",
-        views.phone_plus_one,
+        annotations.phone_plus_one,
         name="phone-plus-one",
     ),
     path(
         "console/rounds/<int:round_id>/annotations/<int:annotation_id>/merge/",
-        views.console_merge_annotation,
+        annotations.console_merge_annotation,
         name="console-merge-annotation",
     ),
     path(
         "console/rounds/<int:round_id>/annotations/<int:annotation_id>/<slug:action>/",
-        views.console_moderate_annotation,
+        annotations.console_moderate_annotation,
         name="console-moderate-annotation",
     ),
 ]

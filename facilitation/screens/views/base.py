@@ -1,0 +1,115 @@
+"""What the views of every audience share: finding the round, the participant, the stage."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from facilitation.deliberation.annotations import (
+    own_annotations,
+)
+from facilitation.deliberation.services import own_answer
+from facilitation.workshops import services
+from facilitation.workshops.models import Round, Step
+
+from ..forms import JoinForm, RejoinForm
+from ..identity import has_unrecognised_cookie, participant_from_cookies
+from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
+
+
+def first_error(form):
+    return next(iter(form.errors.values()))[0]
+
+
+def participant_browser(group, request):
+    """Rate-limit key for participants: their cookies, since a whole room may share one address."""
+    cookies = sorted(v for k, v in request.COOKIES.items() if k.startswith("balans_p"))
+    return "|".join(cookies) or request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(request, exception):
+    return render(
+        request,
+        "error.html",
+        {"message": _("Too many attempts in a short time. Wait a minute and try again.")},
+        status=429,
+    )
+
+
+def round_for_phone(code):
+    return get_object_or_404(
+        Round.objects.select_related("workshop", "current_step"), join_code=code
+    )
+
+
+def attending(request, round):
+    """The participant this browser is, if they have joined this round."""
+    participant = participant_from_cookies(request.COOKIES, round.workshop_id)
+    if participant and round.is_attended_by(participant):
+        return participant
+    return None
+
+
+def answer_on_stage(round, participant):
+    return own_answer(round.current_step, participant) if round.current_step else None
+
+
+def phone_context(round, participant):
+    """The stage as this participant sees it: their own answer, or on a finding their notes."""
+    step = round.current_step
+    own_notes = None
+    if step is not None and step.kind == Step.Kind.FINDING:
+        own_notes = own_annotations(step, [participant.pk]).get(participant.pk, [])
+    return stage_context(
+        round, PARTICIPANT, answer=answer_on_stage(round, participant), own_notes=own_notes
+    )
+
+
+def join_page(request, round, *, join_form=None, rejoin_form=None, error=None, status=200):
+    if error is None and not round.is_open_to_join:
+        error = (
+            _("This workshop round has ended, so it can no longer be joined.")
+            if round.is_closed
+            else _("This workshop has not started yet. Try again in a moment.")
+        )
+        status = 409
+    if error is None and has_unrecognised_cookie(request.COOKIES, round.workshop_id):
+        error = _(
+            "This browser's earlier sign-in was not recognised. Join again, or use your code."
+        )
+    known = participant_from_cookies(request.COOKIES, round.workshop_id)
+    context = {
+        "round": round,
+        "known": known,
+        "join_form": join_form or JoinForm(initial={"display_name": known and known.display_name}),
+        "rejoin_form": rejoin_form or RejoinForm(),
+        "error": error,
+    }
+    return render(request, "phone/join.html", context, status=status)
+
+
+def facilitated_round(request, round_id):
+    round = get_object_or_404(Round.objects.select_related("workshop", "current_step"), pk=round_id)
+    if not round.workshop.is_facilitated_by(request.user):
+        raise Http404
+    return round
+
+
+def console_stage(request, round, *, error=None, status=200):
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("console-round", round.pk)
+    round.refresh_from_db()
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    context = {"error": error, **stage_context(round, FACILITATOR, base_url=base_url)}
+    return render(request, "console/round.html#stage", context, status=status)
+
+
+def act(request, round, action, *args):
+    """Do a facilitator's action and show the console as it now is (or why it was refused)."""
+    try:
+        action(*args, by=request.user)
+    except services.ActionRefused as refusal:
+        return console_stage(request, round, error=refusal.message, status=refusal.status)
+    return console_stage(request, round)

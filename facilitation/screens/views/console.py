@@ -1,0 +1,114 @@
+"""The facilitator's console: the round's lifecycle and the current step."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from facilitation.deliberation.models import Response
+from facilitation.deliberation.moderation import set_answer_hidden
+from facilitation.deliberation.services import open_second_pass
+from facilitation.workshops import services
+from facilitation.workshops.models import Step, Workshop
+
+from ..stages import FACILITATOR, public_base_url, stage_context
+from .base import (
+    act,
+    console_stage,
+    facilitated_round,
+)
+
+
+@login_required
+@require_GET
+def console_home(request):
+    workshops = Workshop.objects.filter(facilitators=request.user).prefetch_related("rounds")
+    return render(request, "console/home.html", {"workshops": workshops})
+
+
+@login_required
+@require_GET
+def console_round(request, round_id):
+    round = facilitated_round(request, round_id)
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    return render(
+        request, "console/round.html", stage_context(round, FACILITATOR, base_url=base_url)
+    )
+
+
+ROUND_ACTIONS = {
+    "start": services.start_round,
+    "pause": services.pause_round,
+    "resume": services.resume_round,
+    "close": services.close_round,
+    "next": lambda round, by: services.move_through_agenda(round, 1, by=by),
+    "previous": lambda round, by: services.move_through_agenda(round, -1, by=by),
+}
+STEP_ACTIONS = {
+    "lock": services.lock_voting,
+    "unlock": services.unlock_voting,
+    "reveal": services.reveal_results,
+    "conceal": services.conceal_results,
+    "second-pass": open_second_pass,
+}
+
+
+@login_required
+@require_POST
+def console_round_action(request, round_id, action):
+    round = facilitated_round(request, round_id)
+    if action not in ROUND_ACTIONS:
+        raise Http404
+    return act(request, round, ROUND_ACTIONS[action], round)
+
+
+@login_required
+@require_POST
+def console_go_to(request, round_id):
+    round = facilitated_round(request, round_id)
+    target = request.POST.get("step", "")
+    step = None
+    if target != "lobby":
+        step = Step.objects.filter(round=round, pk=target if target.isdigit() else None).first()
+        if step is None:
+            return console_stage(
+                request, round, error=_("That step is not on this agenda."), status=400
+            )
+    return act(request, round, services.go_to_step, round, step)
+
+
+@login_required
+@require_POST
+def console_step_action(request, round_id, step_id, action):
+    round = facilitated_round(request, round_id)
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    if action not in STEP_ACTIONS:
+        raise Http404
+    return act(request, round, STEP_ACTIONS[action], step)
+
+
+@login_required
+@require_POST
+def console_start_timer(request, round_id, step_id):
+    round = facilitated_round(request, round_id)
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    seconds = request.POST.get("seconds", "")
+    seconds = int(seconds) if seconds.isdigit() else None
+    return act(request, round, lambda by: services.start_timer(step, seconds=seconds, by=by))
+
+
+@login_required
+@require_POST
+def console_answer_visibility(request, round_id, response_id):
+    """Hide a participant's answer from the room, or show it again (``hidden`` is 1 or 0)."""
+    round = facilitated_round(request, round_id)
+    response = get_object_or_404(Response, pk=response_id, step__round=round)
+    hidden = request.POST.get("hidden", "")
+    if hidden not in {"0", "1"}:
+        error = _("Say whether to hide or show the answer.")
+        return console_stage(request, round, error=error, status=400)
+    return act(request, round, lambda by: set_answer_hidden(response, hidden == "1", by=by))
+
+
+# Statements: participants add them, facilitators approve or reject them ---------------------------

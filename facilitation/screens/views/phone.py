@@ -1,0 +1,124 @@
+"""Participants' pages: joining, re-joining, the stage, answering."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from facilitation.deliberation.services import submit_answer
+from facilitation.workshops import services
+from facilitation.workshops.models import Step
+
+from ..forms import JoinCodeForm, JoinForm, RejoinForm
+from ..identity import participant_from_cookies, remember_participant
+from ..stages import PARTICIPANT, stage_context
+from .base import (
+    answer_on_stage,
+    attending,
+    first_error,
+    join_page,
+    participant_browser,
+    phone_context,
+    round_for_phone,
+)
+
+
+@require_GET
+def home(request):
+    form = JoinCodeForm(request.GET or None)
+    if form.is_valid():
+        try:
+            round = services.find_round_to_join(form.cleaned_data["code"])
+        except services.ActionRefused as refusal:
+            form.add_error("code", refusal.message)
+            return render(request, "home.html", {"form": form}, status=refusal.status)
+        return redirect("phone-round", round.join_code)
+    return render(request, "home.html", {"form": form})
+
+
+@require_GET
+def phone_round(request, code):
+    round = round_for_phone(code)
+    participant = attending(request, round)
+    if participant is None:
+        return join_page(request, round)
+    context = {
+        "participant": participant,
+        "welcome": "welcome" in request.GET,
+        **phone_context(round, participant),
+    }
+    return render(request, "phone/round.html", context)
+
+
+@require_POST
+@ratelimit(key="ip", rate="600/m", block=True)
+def phone_join(request, code):
+    round = round_for_phone(code)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return join_page(request, round, join_form=form, status=400)
+    try:
+        participant = services.join_round(
+            round,
+            display_name=form.cleaned_data["display_name"],
+            participant=participant_from_cookies(request.COOKIES, round.workshop_id),
+        )
+    except services.ActionRefused as refusal:
+        return join_page(
+            request, round, join_form=form, error=refusal.message, status=refusal.status
+        )
+    response = redirect(reverse("phone-round", args=[round.join_code]) + "?welcome")
+    remember_participant(response, participant)
+    return response
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/m", block=True)
+def phone_rejoin(request, code):
+    round = round_for_phone(code)
+    form = RejoinForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.ActionRefused(first_error(form), status=400)
+        participant = services.find_participant_by_rejoin_code(
+            round, form.cleaned_data["rejoin_code"]
+        )
+        services.join_round(round, participant=participant)
+    except services.ActionRefused as refusal:
+        return join_page(request, round, rejoin_form=form, error=refusal.message, status=400)
+    response = redirect("phone-round", round.join_code)
+    remember_participant(response, participant)
+    return response
+
+
+@require_POST
+@ratelimit(key=participant_browser, rate="60/m", block=True)
+def phone_vote(request, code, step_id):
+    round = round_for_phone(code)
+    participant = attending(request, round)
+    if participant is None:
+        return join_page(request, round, error=_("Join this workshop round before answering."))
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    try:
+        response = submit_answer(step, participant, dict(request.POST.lists()))
+    except services.ActionRefused as refusal:
+        if not request.htmx:
+            messages.error(request, refusal.message)
+            return redirect("phone-round", round.join_code)
+        round.refresh_from_db()  # the refusal may be news: a lock, a move, a pause
+        context = {
+            "error": refusal.message,
+            **stage_context(round, PARTICIPANT, answer=answer_on_stage(round, participant)),
+        }
+        return render(request, "phone/round.html#stage", context, status=refusal.status)
+    if not request.htmx:
+        return redirect("phone-round", round.join_code)
+    # The answer just stored is the phone's own; an anonymous one shows only as "answered".
+    answer = True if step.anonymous else response
+    context = stage_context(round, PARTICIPANT, answer=answer)
+    return render(request, "phone/round.html#stage", context)
+
+
+# Projector ---------------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""The projector: read-only, opened from the console."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from facilitation.workshops.models import Round
+
+from ..stages import PROJECTOR, public_base_url, stage_context
+
+
+@require_GET
+def projector(request, key):
+    round = get_object_or_404(
+        Round.objects.select_related("workshop", "current_step"), projector_key=key
+    )
+    base_url = public_base_url(request.build_absolute_uri("/"))
+    return render(
+        request, "projector/round.html", stage_context(round, PROJECTOR, base_url=base_url)
+    )
