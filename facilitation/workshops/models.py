@@ -50,6 +50,34 @@ class Workshop(models.Model):
         related_name="facilitated_workshops",
         verbose_name=_("facilitators"),
     )
+    researchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="researched_workshops",
+        blank=True,
+        verbose_name=_("researchers"),
+        help_text=_("People who may export this workshop's pseudonymised records."),
+    )
+    # What the research asks of each participant once, e.g. municipality or role:
+    # a list of {"key": "municipality", "label": "Municipality", "choices": [...] (optional)}.
+    participant_attributes = models.JSONField(_("participant attributes"), default=list, blank=True)
+    consent_text = models.TextField(
+        _("consent text"),
+        blank=True,
+        max_length=5000,
+        help_text=_("If set, participants must accept it before taking part."),
+    )
+
+    class Withdrawal(models.TextChoices):
+        REMOVE = "remove", _("Remove their contributions")
+        ANONYMISE = "anonymise", _("Keep their contributions without their pseudonym")
+
+    on_withdrawal = models.CharField(
+        _("when a participant withdraws"),
+        max_length=10,
+        choices=Withdrawal,
+        default=Withdrawal.REMOVE,
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     demo_key = models.CharField(max_length=50, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -68,6 +96,12 @@ class Workshop(models.Model):
 
     def is_facilitated_by(self, user):
         return user.is_authenticated and self.facilitators.filter(pk=user.pk).exists()
+
+    def is_researched_by(self, user):
+        """Whether the user may export this workshop's records (its facilitators may too)."""
+        return user.is_authenticated and (
+            self.is_facilitated_by(user) or self.researchers.filter(pk=user.pk).exists()
+        )
 
 
 class Round(models.Model):
@@ -185,6 +219,10 @@ class Participant(models.Model):
     token = models.CharField(max_length=64, unique=True, editable=False)
     rejoin_code = models.CharField(max_length=REJOIN_CODE_LENGTH, editable=False)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Answers to the workshop's participant_attributes, by key.
+    attributes = models.JSONField(default=dict, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["workshop", "number"]
