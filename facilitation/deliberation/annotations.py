@@ -318,4 +318,6 @@ def _record(kind, annotation, *, participant=None, user=None, **extra):
         status=annotation.status,
         **extra,
     )
-    notify_round(step.round_id, "annotations")
+    # A facilitator's act also changes what the author sees under "Your notes" (hidden, merged).
+    topics = ("annotations", "own-notes") if user is not None else ("annotations",)
+    notify_round(step.round_id, *topics)

@@ -254,7 +254,19 @@ def _participant_fragments(round, topics, members, whole_stage):
         # The room's wall is the same for every phone; one's own notes (with their edit and
         # delete buttons) are not part of it, so this is one render for all.
         fragments.append(render_to_string("steps/finding.html#participant-annotations", context))
-    return [("".join(fragments), None)] if fragments else []
+    shared = [("".join(fragments), None)] if fragments else []
+    if "own-notes" in topics and _on_finding(round):
+        return shared + _own_notes(round, members)
+    return shared
+
+
+def _own_notes(round, members):
+    """Each author's "Your notes", after a facilitator hid, showed, approved or merged a note."""
+    fragments = []
+    for member, notes in own_annotations(round.current_step, members).items():
+        context = stage_context(round, PARTICIPANT, own_notes=notes)
+        fragments.append((render_to_string("steps/finding.html#own-notes", context), {member}))
+    return fragments
 
 
 def _finding_stages(round, members):

@@ -126,6 +126,9 @@ def test_two_phones_annotate_a_finding_and_the_projector_follows(
     expect(projector.locator("#annotations .wall")).not_to_contain_text("igen det")
     expect(projector.locator("#annotations .wall")).to_contain_text("1 note")
     expect(bo.locator("#annotation-wall")).not_to_contain_text("igen det")
+    # Anna, its author, is told at once under "Your notes"; her note is kept there.
+    expect(anna.locator("#my-notes")).to_contain_text("hidden this note from the shared screens")
+    expect(anna.locator("#my-notes")).to_contain_text("igen det")
     assert serious_violations(anna) == []
     assert serious_violations(projector) == []
     assert serious_violations(console) == []

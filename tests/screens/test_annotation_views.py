@@ -4,7 +4,7 @@ import pytest
 
 from facilitation.deliberation.annotations import annotate
 from facilitation.deliberation.models import Annotation, Code, PlusOne
-from facilitation.live.push import EVERYTHING
+from facilitation.live.push import EVERYTHING, send_notification
 from facilitation.screens.stages import render_push
 from facilitation.workshops import services
 from facilitation.workshops.models import Event, Step, Workshop
@@ -328,6 +328,18 @@ class TestConsole:
         assert "Bra" in page and "Hidden" in page and ">Show<" in page
 
 
+@pytest.fixture
+def notified(django_capture_on_commit_callbacks):
+    """The topics an action notifies its round of, read from the callbacks run after commit."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks() as callbacks:
+            action()
+        return [c.args[1] for c in callbacks if getattr(c, "func", None) is send_notification]
+
+    return run
+
+
 class TestPush:
     def test_annotations_topic_renders_wall_and_heat_map(
         self, finding, live_round, participant, other_participant
@@ -361,6 +373,28 @@ class TestPush:
             assert ("Your notes</h2>" in html and "Delete" in html) == (
                 receivers == {participant.pk}
             )
+
+    def test_a_facilitators_act_updates_the_authors_own_notes_at_once(
+        self, finding, live_round, participant, other_participant, facilitator, notified
+    ):
+        from facilitation.deliberation.annotations import moderate_annotation
+
+        note = annotate(finding, participant, **span("likabehandling"), note="Min")
+        members = [participant.pk, other_participant.pk]
+        topics = notified(lambda: moderate_annotation(note, action="hide", by=facilitator))
+        assert topics == [["annotations", "own-notes"]]
+        fragments = render_push(live_round.pk, "participant", set(topics[0]), members)
+        wall, own = fragments
+        assert wall[1] is None and "Min" not in wall[0]  # gone from the room's wall
+        assert own[1] == {participant.pk}  # only the author gets their notes
+        assert own[0].lstrip().startswith('<section id="my-notes"')
+        assert "hidden this note" in own[0] and "Min" in own[0]
+
+    def test_a_participants_own_act_does_not_rerender_everyones_notes(
+        self, finding, live_round, participant, notified
+    ):
+        topics = notified(lambda: annotate(finding, participant, **span("likabehandling")))
+        assert topics == [["annotations"]]
 
     def test_no_annotations_fragment_when_no_finding_is_on_screen(self, dilemma_round):
         assert render_push(dilemma_round.pk, "projector", {"annotations"}, ["x"]) == []
