@@ -255,6 +255,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # A Markdown list item ("- ", "* ", "+ ", "1. ", "1) ") or heading ("# ") at the start of a line.
 _MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)]|#{1,6})[ \t]+")
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
+# The markers of a quotation ("> ", nested "> > ") at the start of a line.
+_QUOTE = re.compile(r"[ \t]*(?:>[ \t]?)+")
 # Sentence-ending punctuation, with any closing quotes, brackets or emphasis, then space or end.
 _CLOSERS = "\"'”’»)]*_"
 _END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$)")
@@ -278,7 +280,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Spans without any letter or digit (a "---" rule) are dropped.
     """
     spans = []
-    for block_start, block_end in _blocks(text):
+    for block_start, block_end in blocks(text):
         cursor = block_start
         for match in _END.finditer(text, block_start, block_end):
             if not _continues(text, match, block_start, block_end):
@@ -288,23 +290,32 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if any(ch.isalnum() for ch in text[s:e])]
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraphs, list items (without their marker) and headings, as (start, end)."""
-    blocks, start, pos = [], None, 0
+def blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraphs, list items and headings (without their markers), as (start, end).
+
+    A quotation ("> ") is a block of its own: its first line starts one, its marker is left out,
+    and the markers of the lines that continue it stay inside the block (screens hide them).
+    """
+    found, start, pos, quoting = [], None, 0, False
     for line in text.splitlines(keepends=True):
-        marker = _MARKER.match(line)
-        if start is not None and (marker or not line.strip()):
-            blocks.append((start, pos))
+        quote = _QUOTE.match(line)
+        after_quote = quote.end() if quote else 0
+        marker = _MARKER.match(line, after_quote)
+        blank = not line[after_quote:].strip()
+        starts_quote = bool(quote) and not quoting
+        if start is not None and (marker or blank or starts_quote):
+            found.append((start, pos))
             start = None
-        if start is None and line.strip():
-            start = pos + (marker.end() if marker else 0)
+        if start is None and not blank:
+            start = pos + (marker.end() if marker else after_quote)
+        quoting = bool(quote) and not blank
         pos += len(line)
-        if _HEADING.match(line):
-            blocks.append((start, pos))
+        if _HEADING.match(line, after_quote):
+            found.append((start, pos))
             start = None
     if start is not None:
-        blocks.append((start, pos))
-    return blocks
+        found.append((start, pos))
+    return found
 
 
 def _continues(text: str, match: re.Match, block_start: int, block_end: int) -> bool:

@@ -4,8 +4,6 @@ Pages and pushes render the same partials from the same context, so a reconnecti
 freshly loaded one cannot differ.
 """
 
-import math
-import re
 from collections import defaultdict
 
 import segno
@@ -23,6 +21,7 @@ from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
 from .kinds import kind_of
+from .reading import paragraphs
 
 PARTICIPANT, PROJECTOR, FACILITATOR = "participant", "projector", "facilitator"
 PAGE_TEMPLATES = {
@@ -83,47 +82,6 @@ def stage_context(round, audience, *, answer=None, base_url="", own_notes=None):
 
 
 # Findings: sentences to tap, the heat map, the wall of notes, the console's moderation list.
-
-_MARKUP = re.compile(r"(\*\*|__|`|\r)")
-
-
-def _pieces(text):
-    """A sentence's source text cut into (text, what): "markup" for emphasis markers, which stay
-    in the page so that a selection's offsets match the source but are not shown; "cr" for a
-    carriage return, which the page must carry as a character reference (an HTML parser turns a
-    literal CR LF into LF, and the offsets would drift by one); else "text"."""
-    return [
-        (piece, "cr" if piece == "\r" else "markup" if _MARKUP.fullmatch(piece) else "text")
-        for piece in _MARKUP.split(text)
-        if piece
-    ]
-
-
-def heat_level(count, most):
-    """0 for an unmarked sentence, else 1 to 4 relative to the most marked one."""
-    return 0 if not count else max(1, math.ceil(4 * count / most))
-
-
-def paragraphs(step, sentences):
-    """Sentences (start, end, text, count) grouped into the finding's paragraphs and list items."""
-    most = max((count for *_rest, count in sentences), default=0)
-    groups, previous_end = [], None
-    for start, end, text, count in sentences:
-        gap = step.body[previous_end if previous_end is not None else 0 : start]
-        if previous_end is None or "\n" in gap:
-            item = bool(re.search(r"(?:^|\n)[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+$", gap))
-            groups.append({"item": item, "sentences": []})
-        groups[-1]["sentences"].append(
-            {
-                "start": start,
-                "end": end,
-                "pieces": _pieces(text),
-                "count": count,
-                "level": heat_level(count, most),
-            }
-        )
-        previous_end = end
-    return groups
 
 
 def wall(step, placed):

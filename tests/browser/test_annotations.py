@@ -40,6 +40,19 @@ SELECT_ACROSS = """() => {
   return [Number(first.dataset.start) + 6, Number(second.dataset.start) + 12];
 }"""
 
+# A selection in the finding's quotation from "share" (before the <em>) to "race" (after it).
+SELECT_AROUND_EMPHASIS = """() => {
+  const quote = document.querySelector('[data-annotatable] blockquote .sentence');
+  const em = quote.querySelector('em');
+  const before = em.previousSibling, after = em.nextSibling;
+  const range = document.createRange();
+  range.setStart(before, before.data.indexOf('share'));
+  range.setEnd(after, after.data.indexOf('race') + 'race'.length);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}"""
+
 
 def test_a_carriage_return_reference_stays_a_character_in_the_page(new_page):
     """Phones carry CRs of the source as &#13; so that offsets counted in the page match it."""
@@ -73,7 +86,24 @@ def test_two_phones_annotate_a_finding_and_the_projector_follows(
     assert serious_violations(anna) == []
     assert serious_violations(projector) == []
 
-    # Anna taps the first sentence, by keyboard, and sends a note with a code.
+    # The finding is rendered Markdown: a quotation, emphasis, strong words. A selection across
+    # the emphasised word still gives the passage's offsets in the Markdown source.
+    quote = anna.locator("[data-annotatable] blockquote.finding-quote")
+    expect(quote.locator("em")).to_have_text("one", use_inner_text=True)
+    expect(anna.locator("[data-annotatable] strong").first).to_have_text(
+        "Transparency", use_inner_text=True
+    )
+    assert "*" not in quote.inner_text()
+    anna.evaluate(SELECT_AROUND_EMPHASIS)
+    body = finding["body"]
+    expect(anna.locator(".note-form input[name=start]")).to_have_value(
+        str(body.index("share *one*"))
+    )
+    expect(anna.locator(".note-form input[name=end]")).to_have_value(
+        str(body.index("club's race") + len("club's race"))
+    )
+    expect(anna.locator(".note-form .passage")).to_contain_text("share one club's race")
+
     first = anna.locator("[data-annotatable] .sentence").first
     first.focus()
     first.press("Enter")

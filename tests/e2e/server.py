@@ -144,6 +144,7 @@ print(json.dumps({
             "id": step.pk,
             "kind": step.kind,
             "title": step.title,
+            "body": step.body,
             "options": [{"id": o.pk, "label": o.label} for o in step.options.order_by("position")],
         }
         for step in round.ordered_steps()

@@ -416,7 +416,7 @@ def test_groups_with_a_pinned_note_come_first_on_every_wall(
 
 
 def test_heat_levels_are_relative_to_the_most_marked_sentence():
-    from facilitation.screens.stages import heat_level
+    from facilitation.screens.reading import heat_level
 
     assert [heat_level(n, 8) for n in (0, 1, 2, 4, 6, 8)] == [0, 1, 1, 2, 3, 4]
     assert heat_level(1, 1) == 4
