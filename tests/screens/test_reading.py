@@ -99,3 +99,10 @@ def test_paragraphs_group_sentences_by_block_and_keep_a_quotation_together():
         "Ett citat som\n> fortsätter.",
         "Och en mening till.",
     ]
+
+
+def test_a_quoted_passage_shows_without_its_markers_and_escaped():
+    from facilitation.screens.templatetags.balans import passage
+
+    assert passage("share *one* club's\r\n> race") == "share one club's\nrace"
+    assert passage("<b>x</b> **y**") == "<b>x</b> y"  # still text: autoescaped where shown

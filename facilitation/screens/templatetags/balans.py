@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 from facilitation.deliberation.answer_kinds import scale_points as points_of
+from facilitation.screens import reading
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def markdown(text):
 @register.filter
 def scale_points(step):
     return list(points_of(step))
+
+
+@register.filter
+def passage(source):
+    """A quoted passage of a finding as the reader saw it: Markdown markers left out."""
+    return "".join(text for text, what in reading.pieces(source or "") if what == "text")
