@@ -137,6 +137,10 @@ def join_round(round, *, display_name="", participant=None):
                 "participant.joined", workshop=round.workshop, round=round, participant=participant
             )
             notify_round(round.pk, "people")
+            # Imported here: groups builds on this module.
+            from .groups import place_late_arrival
+
+            place_late_arrival(round, participant)
     return participant
 
 
