@@ -196,6 +196,9 @@ def place_late_arrival(round, participant):
     Called by ``join_round`` inside its transaction; does nothing when the round has no groups
     with members, or the person already has a group.
     """
+    # The round's lock orders this after a split in progress (and a split after this join), so
+    # nobody who joins while the facilitator splits is left without a group.
+    Round.objects.select_for_update().filter(pk=round.pk).first()
     if round.group_memberships.filter(participant=participant).exists():
         return None
     groups = round.groups.annotate(size=Count("memberships")).filter(size__gt=0)
