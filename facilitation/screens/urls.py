@@ -106,6 +106,11 @@ urlpatterns = [
         name="console-split-groups",
     ),
     path(
+        "console/rounds/<int:round_id>/groups/place/",
+        discussion.console_place_ungrouped,
+        name="console-place-ungrouped",
+    ),
+    path(
         "console/rounds/<int:round_id>/groups/end/",
         discussion.console_dissolve_groups,
         name="console-dissolve-groups",

@@ -196,16 +196,14 @@ def place_late_arrival(round, participant):
     Called by ``join_round`` inside its transaction; does nothing when the round has no groups
     with members, or the person already has a group.
     """
-    # The round's lock orders this after a split in progress (and a split after this join), so
-    # nobody who joins while the facilitator splits is left without a group.
-    Round.objects.select_for_update().filter(pk=round.pk).first()
+    # No lock here: a join already holds the workshop's row, and waiting for the round's too
+    # could deadlock with the facilitator. Someone who joins at the very moment of a split may
+    # thus stay outside it; the console shows them and places them with ``place_ungrouped``.
     if round.group_memberships.filter(participant=participant).exists():
         return None
-    groups = round.groups.annotate(size=Count("memberships")).filter(size__gt=0)
-    groups = list(groups.order_by("size", "number"))
-    if not groups:
+    group = _smallest_group(round)
+    if group is None:
         return None
-    group = groups[0]
     GroupMembership.objects.create(round=round, group=group, participant=participant)
     record_event(
         "groups.placed",
@@ -216,6 +214,31 @@ def place_late_arrival(round, participant):
     )
     notify_round(round.pk, "groups")
     return group
+
+
+def place_ungrouped(round, *, by):
+    """Put everyone present who is in no group in the smallest group, one after another."""
+    with transaction.atomic():
+        round = _lock(round)
+        if _smallest_group(round) is None:
+            raise ActionRefused(_("Split the room into groups first."))
+        placed = {}
+        for participant in ungrouped_participants(round):
+            group = _smallest_group(round)
+            GroupMembership.objects.create(round=round, group=group, participant=participant)
+            placed[str(participant.pk)] = group.number
+        if placed:
+            record_event(
+                "groups.placed", workshop=round.workshop, round=round, user=by, placed=placed
+            )
+            notify_round(round.pk, "groups", urgent=True)
+    return placed
+
+
+def _smallest_group(round):
+    """The group with the fewest people (the lowest number on a tie), among groups in use."""
+    groups = round.groups.annotate(size=Count("memberships")).filter(size__gt=0)
+    return groups.order_by("size", "number").first()
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -265,7 +288,13 @@ def ungrouped_participants(round):
 
 
 def _lock(round):
-    locked = Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
+    # Only the round's row, and without blocking rows that merely refer to it (a join adds an
+    # attendance to this round while it holds the workshop's row).
+    locked = (
+        Round.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("workshop")
+        .get(pk=round.pk)
+    )
     if locked.is_closed:
         raise ActionRefused(_("This round is closed; nothing in it can change."))
     return locked

@@ -236,6 +236,23 @@ class TestConsole:
         )
         assert group_of(live_round, participant).number == 3
 
+    def test_people_in_no_group_are_listed_and_placed(
+        self, console, live_round, groups, participant, other_participant, facilitator
+    ):
+        GroupMembership.objects.filter(participant=other_participant).delete()
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert "1 person is in no group:" in page and "Bo" in page
+        response = console.post(f"/console/rounds/{live_round.pk}/groups/place/", **HX)
+        assert response.status_code == 200
+        # Group 2 was left empty, so it is no longer in use: Bo joins Anna in group 1.
+        assert group_of(live_round, other_participant) == groups[0]
+        assert Event.objects.filter(kind="groups.placed", user=facilitator).exists()
+
+    def test_placing_people_without_groups_is_refused(self, console, live_round, participant):
+        response = console.post(f"/console/rounds/{live_round.pk}/groups/place/", **HX)
+        assert response.status_code == 409
+        assert "Split the room into groups first." in response.content.decode()
+
     def test_a_move_to_no_group_gets_a_message(self, console, live_round, groups, participant):
         response = console.post(
             f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/", {"group": "x"}, **HX
@@ -276,6 +293,7 @@ class TestConsole:
         urls = [
             (self.split_url(live_round), {"method": "random", "number": "2"}),
             (f"/console/rounds/{live_round.pk}/groups/end/", {}),
+            (f"/console/rounds/{live_round.pk}/groups/place/", {}),
             (f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/", {"group": "new"}),
             (
                 f"/console/rounds/{live_round.pk}/discussions/{on_discussion.pk}/report-back/",

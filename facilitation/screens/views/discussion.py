@@ -16,7 +16,12 @@ from facilitation.deliberation.discussion import (
 )
 from facilitation.deliberation.models import DiscussionNote
 from facilitation.workshops import services
-from facilitation.workshops.groups import dissolve_groups, move_to_group, split_into_groups
+from facilitation.workshops.groups import (
+    dissolve_groups,
+    move_to_group,
+    place_ungrouped,
+    split_into_groups,
+)
 from facilitation.workshops.models import BreakoutGroup, Participant, Step
 
 from .base import (
@@ -141,6 +146,13 @@ def console_move_to_group(request, round_id, participant_id):
             error = _("Choose the group to move this person to.")
             return console_stage(request, round, error=error, status=400)
     return act(request, round, lambda by: move_to_group(round, participant, group, by=by))
+
+
+@login_required
+@require_POST
+def console_place_ungrouped(request, round_id):
+    round = facilitated_round(request, round_id)
+    return act(request, round, lambda by: place_ungrouped(round, by=by))
 
 
 @login_required
