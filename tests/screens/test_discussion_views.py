@@ -200,6 +200,31 @@ class TestConsole:
         assert GroupMembership.objects.filter(round=live_round).count() == 2
         assert "Group 2" in response.content.decode()
 
+    def test_a_split_mixed_by_an_attribute(self, console, live_round, facilitator):
+        live_round.workshop.participant_attributes = [
+            {"key": "municipality", "label": "Municipality"}
+        ]
+        live_round.workshop.save()
+        people = []
+        for name, municipality in [("A", "Lund"), ("B", "Lund"), ("C", "Ystad"), ("D", "Ystad")]:
+            person = services.join_round(live_round, display_name=name)
+            person.attributes = {"municipality": municipality}
+            person.save()
+            people.append(person)
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert '<option value="municipality">Municipality</option>' in page
+        response = console.post(
+            self.split_url(live_round),
+            {"method": "balanced", "attribute": "municipality", "by": "count", "number": "2"},
+            **HX,
+        )
+        assert response.status_code == 200
+        # Lund, Lund, Ystad, Ystad dealt out in turn: each group gets one of each.
+        assert group_of(live_round, people[0]).number == 1
+        assert group_of(live_round, people[1]).number == 2
+        assert group_of(live_round, people[2]).number == 1
+        assert group_of(live_round, people[3]).number == 2
+
     def test_a_split_by_size(self, console, live_round, participant, other_participant):
         console.post(
             self.split_url(live_round), {"method": "random", "by": "size", "number": "2"}, **HX
