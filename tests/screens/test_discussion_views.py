@@ -354,6 +354,16 @@ class TestProjector:
         assert "&lt;script&gt;" in page and "<script>alert" not in page
 
 
+    def test_the_report_back_says_how_many_notes_do_not_fit(
+        self, client, live_round, on_discussion, groups, participant, facilitator
+    ):
+        for number in range(7):
+            add_note(on_discussion, participant, group=groups[0], text=f"Idé {number}")
+        set_report_back(on_discussion, True, by=facilitator)
+        page = client.get(f"/projector/{live_round.projector_key}/").content.decode()
+        assert "and 2 more notes on the console" in page
+
+
 class TestPushes:
     def test_phones_of_different_groups_get_different_notes(
         self, live_round, on_discussion, groups, participant, other_participant
