@@ -88,6 +88,18 @@ def test_groups_discuss_and_report_back(sqlite_deployment, start_server, new_pag
         expect(card).to_contain_text(f"Idé från {name} <b>fet</b>")
     assert serious_violations(projector) == []
 
+    # A note being typed survives a live redraw of the stage (here: someone moves groups).
+    typing = phones["Bo"]
+    typing.get_by_label("Your note", exact=True).fill("Halvskriven tanke")
+    typing.evaluate("document.getElementById('stage').dataset.before = 'yes'")
+    cai = console.locator("#groups .members li", has_text="Cai")
+    cai.get_by_role("combobox").select_option(label="A new group")
+    cai.get_by_role("button", name="Move").click()
+    expect(projector.locator("#discussion .group-card")).to_have_count(3)
+    expect(phones["Cai"].locator(".my-group")).to_contain_text("You are in Group 3")
+    expect(typing.locator("#stage[data-before]")).to_have_count(0)  # the stage was redrawn
+    expect(typing.get_by_label("Your note", exact=True)).to_have_value("Halvskriven tanke")
+
     # Closing notes: a phone's form is disabled, and the console can reopen them.
     console.get_by_role("button", name="Close notes").click()
     expect(anna.get_by_role("button", name="Add note")).to_be_disabled()
