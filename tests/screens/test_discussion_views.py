@@ -353,7 +353,6 @@ class TestProjector:
         assert "Report-back" in page
         assert "&lt;script&gt;" in page and "<script>alert" not in page
 
-
     def test_the_report_back_says_how_many_notes_do_not_fit(
         self, client, live_round, on_discussion, groups, participant, facilitator
     ):
