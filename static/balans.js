@@ -137,3 +137,23 @@
     if (event.detail.successful) notice(null);
   });
 })();
+
+// Discussions: a note being typed survives a live update of the stage (someone moved between
+// groups, a new split), which re-renders the form. Only live updates: after one's own "Add note"
+// the form comes back empty on purpose.
+(function () {
+  "use strict";
+  var typed = null;
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var field = document.querySelector(".discussion .note-form textarea");
+    typed = field && field.value ? { id: field.id, value: field.value, focused: document.activeElement === field } : null;
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var field = typed && document.getElementById(typed.id);
+    if (field && !field.value) {
+      field.value = typed.value;
+      if (typed.focused) field.focus();
+    }
+    typed = null;
+  });
+})();

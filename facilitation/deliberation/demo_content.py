@@ -208,6 +208,17 @@ DEMO_WORKSHOPS = {
                 },
             },
             {
+                "kind": "discussion",
+                "title": "How would your municipality handle the Snapchat question?",
+                "body": (
+                    "Talk it through in your group for ten minutes. Who in your municipality "
+                    "would have to say yes? What would you need in place first: archiving, "
+                    "someone to answer messages, a plan for when it goes wrong?"
+                    "\n\n"
+                    "**Add one note per idea.** Each group reports back to the room afterwards."
+                ),
+            },
+            {
                 "kind": "finding",
                 "title": "Triggering engagement",
                 "body": (
@@ -572,6 +583,18 @@ DEMO_WORKSHOPS = {
                     "left_label": "Den digitala förvaltningens logik",
                     "right_label": "Plattformens logik",
                 },
+            },
+            {
+                "kind": "discussion",
+                "title": "Hur skulle er kommun hantera Snapchat-frågan?",
+                "body": (
+                    "Prata igenom frågan i gruppen i tio minuter. Vem i er kommun skulle behöva "
+                    "säga ja? Vad måste finnas på plats först: arkivering, någon som svarar på "
+                    "meddelanden, en plan för när något går snett?"
+                    "\n\n"
+                    "**Skriv en anteckning per idé.** Varje grupp återrapporterar till rummet "
+                    "efteråt."
+                ),
             },
             {
                 "kind": "finding",

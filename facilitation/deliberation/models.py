@@ -2,7 +2,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from facilitation.workshops.models import Participant, Step, ValueLogic, Workshop
+from facilitation.workshops.models import (
+    BreakoutGroup,
+    Participant,
+    Step,
+    ValueLogic,
+    Workshop,
+)
 
 
 def validate_logics(value):
@@ -216,3 +222,23 @@ class PlusOne(models.Model):
 
     def __str__(self):
         return f"+1 by {self.participant}"
+
+
+class DiscussionNote(models.Model):
+    """A note a breakout group writes together on a discussion step; deleting keeps the record."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="discussion_notes")
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, related_name="notes")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="discussion_notes"
+    )
+    text = models.CharField(_("note"), max_length=280)
+    deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step", "group", "created_at", "id"]
+
+    def __str__(self):
+        return self.text

@@ -14,9 +14,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from facilitation.deliberation.annotations import heat_map, own_annotations, placed_annotations
+from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group, own_notes
 from facilitation.deliberation.models import Annotation
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
+from facilitation.workshops.groups import (
+    attribute_keys,
+    groups_of,
+    groups_with_members,
+    ungrouped_participants,
+)
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
@@ -51,16 +58,19 @@ def load_round(round_id):
     return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
 
 
-def stage_context(round, audience, *, answer=None, base_url="", own_notes=None):
+def stage_context(round, audience, *, answer=None, base_url="", own_notes=None, group=None):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
-    ``own_notes``: on a finding, the participant's own notes (for their edit and delete buttons).
+    ``own_notes``: on a finding or a discussion, the participant's own notes (for their edit and
+    delete buttons); ``group``: on a discussion, the participant's breakout group.
     """
     step = round.current_step
     kind = kind_of(step) if step else None
     context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
     if step and step.kind == Step.Kind.FINDING:
         context.update(finding_context(step, audience, own_notes or []))
+    if step and step.kind == Step.Kind.DISCUSSION:
+        context.update(discussion_context(step, audience, own_notes or [], group))
     shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
         shows_results = shows_results and step.results_visible_to_room
@@ -75,6 +85,7 @@ def stage_context(round, audience, *, answer=None, base_url="", own_notes=None):
         context["steps"] = list(round.ordered_steps())
         context["projector_url"] = reverse("projector", args=[round.projector_key])
         context["timer_choices"] = timer_choices()
+        context.update(groups_panel_context(round))
     context["join_url"] = join_url(round, base_url)
     if step is None:
         context["qr"] = qr_svg(context["join_url"])
@@ -165,6 +176,8 @@ def render_push(round_id, audience, topics, members):
     """
     round = load_round(round_id)
     whole_stage = EVERYTHING in topics or "stage" in topics
+    # Who is in which group decides what a discussion shows everyone.
+    whole_stage = whole_stage or ("groups" in topics and _on_discussion(round))
     if audience == PARTICIPANT:
         return _participant_fragments(round, topics, members, whole_stage)
     fragments = []
@@ -181,6 +194,10 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_fragment(audience, "people", context))
         if "annotations" in topics and _on_finding(round):
             parts.append(render_to_string(f"steps/finding.html#{audience}-annotations", context))
+        if "discussion" in topics and _on_discussion(round):
+            parts.append(render_to_string(f"steps/discussion.html#{audience}-discussion", context))
+        if audience == FACILITATOR and {"groups", "people"} & topics:
+            parts.append(render_to_string("console/groups.html#groups", context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
@@ -195,6 +212,8 @@ def _participant_fragments(round, topics, members, whole_stage):
     if whole_stage:
         if _on_finding(round):
             return _finding_stages(round, members)
+        if _on_discussion(round):
+            return _discussion_stages(round, members)
         answers = own_answers(step, members) if step and kind_of(step).collects_answers else {}
         variants = defaultdict(lambda: (None, set()))
         for member in members:
@@ -212,10 +231,12 @@ def _participant_fragments(round, topics, members, whole_stage):
         # The room's wall is the same for every phone; one's own notes (with their edit and
         # delete buttons) are not part of it, so this is one render for all.
         fragments.append(render_to_string("steps/finding.html#participant-annotations", context))
-    shared = [("".join(fragments), None)] if fragments else []
+    fragments = [("".join(fragments), None)] if fragments else []
     if "own-notes" in topics and _on_finding(round):
-        return shared + _own_notes(round, members)
-    return shared
+        fragments.extend(_own_notes(round, members))
+    if "discussion" in topics and _on_discussion(round):
+        fragments.extend(_group_note_lists(round, members))
+    return fragments
 
 
 def _own_notes(round, members):
@@ -240,3 +261,76 @@ def _finding_stages(round, members):
         context = stage_context(round, PARTICIPANT)
         fragments.append((render_fragment(PARTICIPANT, "stage", context), others or None))
     return fragments
+
+
+# Discussions: each group's notes on its phones, all groups on the console and the projector.
+
+
+def _on_discussion(round):
+    return round.current_step is not None and round.current_step.kind == Step.Kind.DISCUSSION
+
+
+def discussion_context(step, audience, own_notes, group):
+    notes = notes_by_group(step)
+    groups = [g for g in groups_with_members(step.round) if g.members or notes.get(g.pk)]
+    for g in groups:
+        g.discussion_notes = notes.get(g.pk, [])
+    context = {"report_back": bool(step.settings.get("report_back")), "note_max": NOTE_MAX_LENGTH}
+    if audience == PARTICIPANT:
+        context["my_group"] = next((g for g in groups if group and g.pk == group.pk), None)
+        context["own_notes"] = own_notes
+        context["own_ids"] = " ".join(str(n.pk) for n in own_notes)
+    else:
+        context["groups"] = groups
+        context["noted"] = sum(len(g.discussion_notes) for g in groups)
+    return context
+
+
+def groups_panel_context(round):
+    """The console's groups panel: who is where, who is in none, what to balance by."""
+    return {
+        "room_groups": [g for g in groups_with_members(round) if g.members],
+        "ungrouped": ungrouped_participants(round),
+        "group_attributes": attribute_keys(round.workshop),
+    }
+
+
+def _discussion_stages(round, members):
+    """The whole stage on a discussion: one render per author (their notes carry edit and
+    delete buttons), one per group for the others, one for those in no group."""
+    step = round.current_step
+    mine = own_notes(step, members)
+    groups = groups_of(round, members)
+    fragments, rest = [], defaultdict(set)
+    for member in members:
+        if member in mine:
+            context = stage_context(
+                round, PARTICIPANT, own_notes=mine[member], group=groups.get(member)
+            )
+            fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
+        else:
+            rest[groups.get(member)].add(member)
+    for group, receivers in rest.items():
+        context = stage_context(round, PARTICIPANT, group=group)
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), receivers))
+    if not members:
+        context = stage_context(round, PARTICIPANT)
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), None))
+    return fragments
+
+
+def _group_note_lists(round, members):
+    """A group's shared list of notes, rendered once per group and sent to its members only."""
+    by_group = defaultdict(set)
+    for member, group in groups_of(round, members).items():
+        by_group[group].add(member)
+    return [
+        (
+            render_to_string(
+                "steps/discussion.html#participant-discussion",
+                stage_context(round, PARTICIPANT, group=group),
+            ),
+            receivers,
+        )
+        for group, receivers in by_group.items()
+    ]

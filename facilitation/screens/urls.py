@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ThrottledAuthenticationForm
-from .views import annotations, console, phone, projector, statements
+from .views import annotations, console, discussion, phone, projector, statements
 
 urlpatterns = [
     path("", phone.home, name="home"),
@@ -84,5 +84,50 @@ urlpatterns = [
         "console/rounds/<int:round_id>/annotations/<int:annotation_id>/<slug:action>/",
         annotations.console_moderate_annotation,
         name="console-moderate-annotation",
+    ),
+    path(
+        "r/<str:code>/steps/<int:step_id>/discussion-notes/",
+        discussion.phone_add_note,
+        name="phone-add-note",
+    ),
+    path(
+        "r/<str:code>/discussion-notes/<int:note_id>/edit/",
+        discussion.phone_edit_note,
+        name="phone-edit-note",
+    ),
+    path(
+        "r/<str:code>/discussion-notes/<int:note_id>/delete/",
+        discussion.phone_delete_note,
+        name="phone-delete-note",
+    ),
+    path(
+        "console/rounds/<int:round_id>/groups/split/",
+        discussion.console_split_groups,
+        name="console-split-groups",
+    ),
+    path(
+        "console/rounds/<int:round_id>/groups/place/",
+        discussion.console_place_ungrouped,
+        name="console-place-ungrouped",
+    ),
+    path(
+        "console/rounds/<int:round_id>/groups/end/",
+        discussion.console_dissolve_groups,
+        name="console-dissolve-groups",
+    ),
+    path(
+        "console/rounds/<int:round_id>/groups/move/<int:participant_id>/",
+        discussion.console_move_to_group,
+        name="console-move-to-group",
+    ),
+    path(
+        "console/rounds/<int:round_id>/discussions/<int:step_id>/report-back/",
+        discussion.console_report_back,
+        name="console-report-back",
+    ),
+    path(
+        "console/rounds/<int:round_id>/discussion-notes/<int:note_id>/propose-clause/",
+        discussion.console_propose_note_as_clause,
+        name="console-propose-note-as-clause",
     ),
 ]

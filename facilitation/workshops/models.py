@@ -164,6 +164,7 @@ class Step(models.Model):
         STATEMENTS = "statements", _("Statements")
         OPEN_TEXT = "open_text", _("Open text")
         PLACEMENT = "placement", _("Logic placement")
+        DISCUSSION = "discussion", _("Discussion")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()
@@ -264,6 +265,51 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.participant} in {self.round}"
+
+
+class BreakoutGroup(models.Model):
+    """A group the facilitator split a round's room into, e.g. for a discussion step."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "number"]
+        verbose_name = _("breakout group")
+        verbose_name_plural = _("breakout groups")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="one_group_per_number")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return _("Group %(number)d") % {"number": self.number}
+
+
+class GroupMembership(models.Model):
+    """That a participant is in a group of a round: at most one group per round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, related_name="memberships")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "participant__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "participant"], name="one_group_per_participant_and_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} in {self.group}"
 
 
 class Event(models.Model):

@@ -137,13 +137,18 @@ def join_round(round, *, display_name="", participant=None):
                 "participant.joined", workshop=round.workshop, round=round, participant=participant
             )
             notify_round(round.pk, "people")
+            # Imported here: groups builds on this module.
+            from .groups import place_late_arrival
+
+            place_late_arrival(round, participant)
     return participant
 
 
 def _new_participant(workshop, display_name):
     # Lock the workshop so concurrent joins take numbers one after another (max + 1 would collide);
     # a re-join code may still collide by chance: then draw another.
-    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    # (A lock that still lets other changes insert rows referring to the workshop, e.g. events.)
+    Workshop.objects.select_for_update(no_key=True).filter(pk=workshop.pk).first()
     for _attempt in range(10):
         last = workshop.participants.order_by("-number").values_list("number", flat=True).first()
         try:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from facilitation.deliberation.annotations import (
     own_annotations,
 )
+from facilitation.deliberation.discussion import own_notes as own_discussion_notes
 from facilitation.deliberation.services import own_answer
 from facilitation.workshops import services
+from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Round, Step
 
 from ..forms import JoinForm, RejoinForm
@@ -57,11 +59,18 @@ def answer_on_stage(round, participant):
 def phone_context(round, participant):
     """The stage as this participant sees it: their own answer, or on a finding their notes."""
     step = round.current_step
-    own_notes = None
+    own_notes, group = None, None
     if step is not None and step.kind == Step.Kind.FINDING:
         own_notes = own_annotations(step, [participant.pk]).get(participant.pk, [])
+    if step is not None and step.kind == Step.Kind.DISCUSSION:
+        own_notes = own_discussion_notes(step, [participant.pk]).get(participant.pk, [])
+        group = group_of(round, participant)
     return stage_context(
-        round, PARTICIPANT, answer=answer_on_stage(round, participant), own_notes=own_notes
+        round,
+        PARTICIPANT,
+        answer=answer_on_stage(round, participant),
+        own_notes=own_notes,
+        group=group,
     )
 
 

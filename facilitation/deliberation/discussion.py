@@ -1,0 +1,202 @@
+"""Discussion steps: each breakout group keeps a shared list of notes on the step's prompt.
+
+Each function does its change in one transaction with an event and pushes "discussion" to the
+round's screens after commit (paced per audience: phones about once a second, the projector
+faster). The facilitator closes notes with the step's lock and shows the report-back on the
+projector with ``set_report_back``.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from facilitation.live.push import notify_round
+from facilitation.workshops.groups import group_of
+from facilitation.workshops.models import Round, Step
+from facilitation.workshops.services import ActionRefused, record_event
+
+from .models import DiscussionNote
+
+NOTE_MAX_LENGTH = DiscussionNote._meta.get_field("text").max_length
+# Enough for any real discussion; stops one phone from flooding its group's list.
+MAX_NOTES_PER_PERSON = 30
+
+
+def add_note(step, participant, *, group, text):
+    """Add a note to the list of ``group``, the participant's group, on a discussion step.
+
+    ``group`` is the group the phone showed when the note was written: if the facilitator has
+    moved the person since, the note is refused rather than landing in a list they did not see.
+    Effects: a DiscussionNote, a ``discussion.note_added`` event with its text, and a push.
+    """
+    with transaction.atomic():
+        step = _lock(step)
+        _check_can_write(step, participant)
+        current = group_of(step.round, participant)
+        if current is None:
+            raise ActionRefused(
+                _("You are not in a group yet. The facilitator will place you."), status=403
+            )
+        if group is None or group.pk != current.pk:
+            raise ActionRefused(
+                _("You are in %(group)s now, so your note was not added to another group.")
+                % {"group": current.name},
+                status=403,
+            )
+        text = clean_note(text)
+        written = DiscussionNote.objects.filter(step=step, participant=participant).count()
+        if written >= MAX_NOTES_PER_PERSON:
+            raise ActionRefused(
+                _("You can add at most %(max)d notes to one discussion.")
+                % {"max": MAX_NOTES_PER_PERSON},
+                status=400,
+            )
+        note = DiscussionNote.objects.create(
+            step=step, group=current, participant=participant, text=text
+        )
+        _record("discussion.note_added", note, participant=participant)
+    return note
+
+
+def edit_note(note, participant, *, text):
+    """Change the text of one's own note (in whichever group it was written)."""
+    with transaction.atomic():
+        _check_can_write(_lock(note.step), participant)
+        note = _own(note, participant)
+        text = clean_note(text)
+        if text != note.text:
+            previous, note.text = note.text, text
+            note.save(update_fields=["text", "updated_at"])
+            _record("discussion.note_edited", note, participant=participant, previous=previous)
+    return note
+
+
+def delete_note(note, participant):
+    """Withdraw one's own note: gone from every screen, kept in the record."""
+    with transaction.atomic():
+        _check_can_write(_lock(note.step), participant)
+        note = _own(note, participant)
+        note.deleted = True
+        note.save(update_fields=["deleted", "updated_at"])
+        _record("discussion.note_deleted", note, participant=participant)
+    return note
+
+
+def set_report_back(step, on, *, by):
+    """Show each group's notes on the projector (on) or the groups at work (off)."""
+    with transaction.atomic():
+        step = _lock(step)
+        if step.kind != Step.Kind.DISCUSSION:
+            raise ActionRefused(_("Only discussions have a report-back."), status=400)
+        if step.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if bool(step.settings.get("report_back")) != bool(on):
+            step.settings = {**step.settings, "report_back": bool(on)}
+            step.save(update_fields=["settings"])
+            record_event(
+                "discussion.report_back",
+                workshop=step.round.workshop,
+                round=step.round,
+                step=step,
+                user=by,
+                on=bool(on),
+            )
+            notify_round(step.round_id, "stage", urgent=True)
+    return step
+
+
+def propose_note_as_clause(note, *, by):
+    """Turn a group's note into a proposed clause of the workshop's code of conduct.
+
+    The code of conduct arrives in ``deliberation.conduct``; until this calls its
+    ``propose_clause``, the console's "Propose as clause" button explains that it cannot yet.
+    """
+    raise ActionRefused(
+        _("Turning notes into clauses is not available yet: this workshop has no code of conduct.")
+    )
+
+
+def clean_note(text):
+    """Collapse white space; refuse an empty note or one over the limit, saying the limit."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise ActionRefused(_("Write something before adding a note."), status=400)
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ActionRefused(
+            _("A note can have at most %(max)d characters; this one has %(length)d.")
+            % {"max": NOTE_MAX_LENGTH, "length": len(text)},
+            status=400,
+        )
+    return text
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def notes_by_group(step):
+    """The step's notes (deleted ones left out) by group id, oldest first."""
+    notes = defaultdict(list)
+    for note in step.discussion_notes.filter(deleted=False).order_by("created_at", "pk"):
+        notes[note.group_id].append(note)
+    return notes
+
+
+def own_notes(step, participant_ids):
+    """Each participant's own notes on the step (deleted ones left out), by participant id."""
+    mine = defaultdict(list)
+    for note in (
+        step.discussion_notes.filter(participant_id__in=participant_ids, deleted=False)
+        .select_related("group")
+        .order_by("created_at", "pk")
+    ):
+        mine[note.participant_id].append(note)
+    return dict(mine)
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def _lock(step):
+    return Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+
+
+def _own(note, participant):
+    notes = DiscussionNote.objects.select_for_update().select_related("step", "group")
+    note = notes.get(pk=note.pk)
+    if note.participant_id != participant.pk:
+        raise ActionRefused(_("You can only change your own notes."), status=403)
+    if note.deleted:
+        raise ActionRefused(_("That note has been deleted."), status=404)
+    return note
+
+
+def _check_can_write(step, participant):
+    round = step.round
+    if not round.is_attended_by(participant):
+        raise ActionRefused(_("Join this workshop round before adding notes."), status=403)
+    if step.kind != Step.Kind.DISCUSSION:
+        raise ActionRefused(_("Notes can only be added to a discussion."), status=400)
+    if round.status != Round.Status.LIVE:
+        raise ActionRefused(_("The round is not running, so notes cannot be changed now."))
+    if round.current_step_id != step.pk:
+        raise ActionRefused(_("This discussion is no longer on screen; the room has moved on."))
+    if step.voting_locked:
+        raise ActionRefused(_("The facilitator has closed notes on this discussion."))
+
+
+def _record(kind, note, *, participant=None, user=None, **extra):
+    step = note.step
+    record_event(
+        kind,
+        workshop=step.round.workshop,
+        round=step.round,
+        step=step,
+        participant=participant,
+        user=user,
+        note=note.pk,
+        group=note.group.number,
+        text=note.text,
+        **extra,
+    )
+    notify_round(step.round_id, "discussion")
