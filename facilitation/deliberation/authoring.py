@@ -127,7 +127,7 @@ def add_step(round, data, *, by, position=None):
             round=round,
             step=step,
             user=by,
-            kind=step.kind,
+            step_kind=step.kind,
             position=step.position,
         )
         notify_round(round.pk, "stage", urgent=True)
@@ -378,7 +378,9 @@ def restore_step(round, event_id, *, by):
         round = _locked_round(round)
         event = next((e for e in deleted_steps(round) if e.pk == event_id), None)
         if event is None:
-            raise ActionRefused(_("That step was already restored, or was never deleted."), 404)
+            raise ActionRefused(
+                _("That step was already restored, or was never deleted."), status=404
+            )
         content = clean_content(event.payload.get("content"))
         step = _insert(round, content, event.payload.get("position") or 1)
         record_event(

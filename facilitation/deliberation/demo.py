@@ -1,5 +1,7 @@
 """The demo workshop, built from the study: an idempotent loader that later capabilities extend."""
 
+import copy
+
 from django.db import transaction
 
 from facilitation.workshops.models import Workshop
@@ -16,7 +18,7 @@ def demo_key(language):
 
 def demo_template(language="en"):
     """The demo workshop in ``language`` as a workshop template (see ``workshop_templates``)."""
-    content = DEMO_WORKSHOPS[language]
+    content = copy.deepcopy(DEMO_WORKSHOPS[language])
     return {
         "format": FORMAT,
         "version": VERSION,
