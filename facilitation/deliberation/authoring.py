@@ -19,6 +19,7 @@ from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round, Step
 from facilitation.workshops.services import ActionRefused, record_event
 
+from .answer_kinds import scale_points
 from .models import Annotation, Option, Response, Statement
 from .step_content import TITLE_MAX, Problems, check_step, content_of
 
@@ -199,8 +200,9 @@ def _check_answers_kept(step, content):
             ),
             status=400,
         )
-    points = (step.settings or {}).get("points")
-    if step.kind == Step.Kind.SCALE and content["settings"].get("points") != points:
+    if step.kind == Step.Kind.SCALE and content["settings"].get("points", 5) != len(
+        scale_points(step)
+    ):
         raise ActionRefused(
             _("People have already answered this scale, so its number of points cannot change."),
             status=400,

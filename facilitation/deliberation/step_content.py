@@ -225,7 +225,8 @@ class Problems:
         self.messages = []
 
     def add(self, where, message):
-        self.messages.append(f"{where}: {message}" if where else str(message))
+        text = f"{where}: {message}" if where else str(message)
+        self.messages.append(text[:1].upper() + text[1:])
 
     def check(self, where, function, *args, **kwargs):
         """``function(*args)``, or None after noting why it refused."""

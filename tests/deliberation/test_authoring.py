@@ -56,7 +56,7 @@ class TestAddingSteps:
     @pytest.mark.parametrize(
         ("change", "complaint"),
         [
-            ({"title": ""}, "title: is empty"),
+            ({"title": ""}, "Title: is empty"),
             ({"title": "x" * 201}, "at most 200"),
             ({"title": "<script>alert(1)</script>"}, "HTML markup"),
             ({"options": DILEMMA["options"][:1]}, "from 2 to 6 options"),
