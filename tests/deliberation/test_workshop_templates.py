@@ -168,7 +168,7 @@ class TestHostileTemplates:
             (demo_with(description="x" * 2001), "at most 2000"),
             (demo_with(rounds="all of them"), "at least one round"),
             (demo_with(rounds=[]), "at least one round"),
-            (demo_with(secret_key="abc"), "unknown fields: secret_key"),
+            (demo_with(secret_key="abc"), "Unknown fields: secret_key"),
             (demo_with(codebook=[{"name": "Risk"}, {"name": "risk"}]), "twice"),
             (demo_with(on_withdrawal="publish"), "must be one of"),
             (demo_with(participant_attributes=[{"label": "No key"}]), "key of its own"),
