@@ -6,9 +6,12 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from facilitation.deliberation.demo import demo_template
 from facilitation.deliberation.services import cast_vote
+from facilitation.deliberation.step_content import content_of
 from facilitation.workshops.models import Event, Round, Step, Workshop
 
 
@@ -319,3 +322,63 @@ class TestPreview:
         assert (
             console.get(agenda_url(draft_round, f"steps/{step.pk}/preview/tv/")).status_code == 404
         )
+
+
+class TestRenamingARound:
+    def test_renaming_and_refusing_an_empty_title(self, console, draft_round):
+        response = console.post(agenda_url(draft_round, "title/"), {"title": "June"})
+        assert response.url == agenda_url(draft_round)
+        draft_round.refresh_from_db()
+        assert draft_round.title == "June"
+        response = console.post(agenda_url(draft_round, "title/"), {"title": "  "})
+        assert response.status_code == 400
+        assert "This field is required." in text(response)
+
+
+EDITOR_FIELDS = [
+    "title",
+    "body",
+    "hide_results",
+    "anonymous",
+    "setting_points",
+    "setting_max_picks",
+    "setting_low_label",
+    "options-TOTAL_FORMS",
+    "options-INITIAL_FORMS",
+    "options-0-id",
+    "options-0-label",
+    "options-0-honours",
+    "options-0-ORDER",
+    "options-0-DELETE",
+    "options-1-label",
+    "statements-TOTAL_FORMS",
+    "statements-0-text",
+]
+editor_posts = st.dictionaries(
+    st.sampled_from(EDITOR_FIELDS),
+    st.one_of(
+        st.text(max_size=300),
+        st.integers(min_value=-(10**12), max_value=10**12).map(str),
+        st.sampled_from(["", "on", "0", "1", "2", "1001", "reach", "fame", "<b>x</b>"]),
+    ),
+    max_size=10,
+)
+
+
+@pytest.mark.parametrize("kind", ["dilemma", "multiple_choice", "scale", "statements"])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=editor_posts)
+def test_any_post_to_the_step_editor_saves_or_says_why(console, draft_round, kind, data):
+    step = draft_round.steps.filter(kind=kind).first()
+    before = content_of(step)
+    response = console.post(agenda_url(draft_round, f"steps/{step.pk}/"), data)
+    assert response.status_code in {302, 400}
+    if response.status_code == 400:
+        assert 'class="error"' in text(response) or 'class="problems"' in text(response)
+        assert content_of(step) == before
+    new = console.post(agenda_url(draft_round, "steps/new/"), {**data, "kind": kind})
+    assert new.status_code in {302, 400}
