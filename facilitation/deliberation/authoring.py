@@ -115,8 +115,8 @@ def _insert(round, content, position):
 def add_step(round, data, *, by, position=None):
     """Add a step with content ``data`` to ``round``'s agenda (at the end, or at ``position``).
 
-    Effects: the step with its options and statements, a ``step.added`` event, and a push of the
-    round (the console's agenda changes).
+    Effects: the step with its options and statements, a ``step.added`` event holding its content,
+    and a push of the round (the console's agenda changes).
     """
     content = clean_content(data)
     with transaction.atomic():
@@ -130,6 +130,7 @@ def add_step(round, data, *, by, position=None):
             user=by,
             step_kind=step.kind,
             position=step.position,
+            content=content,
         )
         notify_round(round.pk, "stage", urgent=True)
     return step

@@ -45,6 +45,7 @@ class TestAddingSteps:
         assert step.options.first().honours == ["efficiency_service"]
         [event] = events("step.added")
         assert event.step == step and event.user == facilitator
+        assert event.payload["content"] == content_of(step)
 
     def test_a_step_can_be_added_at_a_position(self, draft_round, facilitator):
         step = authoring.add_step(draft_round, DILEMMA, by=facilitator, position=2)
