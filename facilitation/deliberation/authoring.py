@@ -66,7 +66,8 @@ def answer_count(step):
     )
 
 
-def _create(round, position, content):
+def create_step(round, position, content):
+    """Store clean ``content`` as a step at the free ``position``, with options and statements."""
     step = Step.objects.create(
         round=round,
         position=position,
@@ -105,7 +106,7 @@ def _insert(round, content, position):
         )
     position = max(1, min(position, len(ids) + 1))
     last = round.steps.aggregate(last=Max("position"))["last"] or 0
-    step = _create(round, last + 1, content)
+    step = create_step(round, last + 1, content)
     ids.insert(position - 1, step.pk)
     _renumber(round, ids)
     step.refresh_from_db()

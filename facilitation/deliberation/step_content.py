@@ -192,7 +192,7 @@ def clean_text(value, max_length, *, required=True, markdown=False):
     return value
 
 
-def _clean_generic(value, depth=0):
+def clean_small_json(value, depth=0):
     """Settings of a kind without a spec: small JSON of text, numbers, true/false and lists."""
     if depth > GENERIC_MAX_DEPTH:
         raise Invalid(_("is nested too deeply"))
@@ -205,7 +205,7 @@ def _clean_generic(value, depth=0):
     if isinstance(value, list):
         if len(value) > GENERIC_MAX_ITEMS:
             raise Invalid(_("has more than %(max)d items") % {"max": GENERIC_MAX_ITEMS})
-        return [_clean_generic(item, depth + 1) for item in value]
+        return [clean_small_json(item, depth + 1) for item in value]
     if isinstance(value, dict):
         if len(value) > GENERIC_MAX_KEYS:
             raise Invalid(_("has more than %(max)d settings") % {"max": GENERIC_MAX_KEYS})
@@ -213,7 +213,7 @@ def _clean_generic(value, depth=0):
         for key, item in value.items():
             if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
                 raise Invalid(_("has a setting name that is not a short lower-case word"))
-            cleaned[key] = _clean_generic(item, depth + 1)
+            cleaned[key] = clean_small_json(item, depth + 1)
         return cleaned
     raise Invalid(_("has a value of an unknown type"))
 
@@ -324,7 +324,7 @@ def _check_settings(settings, spec, problems, where):
         problems.add(where, _("must be an object of named settings"))
         return None
     if spec.open_settings:
-        return problems.check(where, _clean_generic, settings)
+        return problems.check(where, clean_small_json, settings)
     if unknown := sorted(map(str, set(settings) - set(spec.settings))):
         problems.add(
             where,

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import ActionRefused, create_round, record_event
 
-from .authoring import MAX_STEPS_PER_ROUND, _create
+from .authoring import MAX_STEPS_PER_ROUND, create_step
 from .models import Code
 from .step_content import (
     Invalid,
     Problems,
-    _clean_generic,
     check_step,
+    clean_small_json,
     clean_text,
     content_of,
 )
@@ -158,7 +158,7 @@ def _check_attributes(value):
     for attribute in value:
         if not isinstance(attribute, dict):
             raise Invalid(_("each attribute must be an object with a key and a label"))
-        attribute = _clean_generic(attribute, depth=1)
+        attribute = clean_small_json(attribute, depth=1)
         key, label = attribute.get("key"), attribute.get("label")
         if not isinstance(key, str) or not key or key in keys:
             raise Invalid(_("each attribute needs a key of its own"))
@@ -340,5 +340,5 @@ def import_template(data, *, by=None, facilitators=(), demo_key="", **event_payl
         for round_content in clean["rounds"]:
             round = create_round(workshop, title=round_content["title"], by=by)
             for position, content in enumerate(round_content["steps"], start=1):
-                _create(round, position, content)
+                create_step(round, position, content)
     return workshop
