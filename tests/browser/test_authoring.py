@@ -118,6 +118,13 @@ def test_a_facilitator_builds_reorders_and_previews_an_agenda(
     expect(phone.locator("button.option").first).to_be_disabled()
     no_horizontal_scroll(phone)
     assert serious_violations(phone) == []
+    # The editor itself works on a phone too.
+    phone.get_by_role("link", name="Back to the agenda").click()
+    expect(phone.locator(".agenda-list > li")).to_have_count(3)
+    no_horizontal_scroll(phone)
+    phone.locator(".agenda-list .agenda-step-title a").first.click()
+    expect(phone.get_by_role("button", name="Save", exact=True)).to_be_visible()
+    no_horizontal_scroll(phone)
 
     page.get_by_role("link", name="projector: How personal can we sound?").click()
     expect(page.locator("#stage h1")).to_have_text("How personal can we sound?")
