@@ -19,7 +19,8 @@ class StatementInline(admin.TabularInline):
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
-    """Authoring for now: every kind's settings, options (items) and statements in one place."""
+    """Steps as stored, for administrators. Facilitators build agendas in the console's editor
+    (``screens/views/authoring.py``), which checks content and records events."""
 
     list_display = ["title", "round", "position", "kind", "anonymous"]
     list_filter = ["kind", "anonymous"]

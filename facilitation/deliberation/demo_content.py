@@ -203,8 +203,8 @@ DEMO_WORKSHOPS = {
                 ),
                 "hide_results": True,
                 "settings": {
-                    "left_label": "Digital government logic",
-                    "right_label": "Platform logic",
+                    "low_label": "Digital government logic",
+                    "high_label": "Platform logic",
                 },
             },
             {
@@ -580,8 +580,8 @@ DEMO_WORKSHOPS = {
                 ),
                 "hide_results": True,
                 "settings": {
-                    "left_label": "Den digitala förvaltningens logik",
-                    "right_label": "Plattformens logik",
+                    "low_label": "Den digitala förvaltningens logik",
+                    "high_label": "Plattformens logik",
                 },
             },
             {

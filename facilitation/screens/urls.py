@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ThrottledAuthenticationForm
-from .views import annotations, console, discussion, phone, projector, statements
+from .views import annotations, authoring, console, discussion, phone, projector, statements
 
 urlpatterns = [
     path("", phone.home, name="home"),
@@ -129,5 +129,54 @@ urlpatterns = [
         "console/rounds/<int:round_id>/discussion-notes/<int:note_id>/propose-clause/",
         discussion.console_propose_note_as_clause,
         name="console-propose-note-as-clause",
+    ),
+    # Authoring: workshops, rounds and their agendas, templates, co-facilitators.
+    path("console/workshops/new/", authoring.workshop_new, name="console-workshop-new"),
+    path("console/workshops/import/", authoring.workshop_import, name="console-workshop-import"),
+    path("console/workshops/<int:workshop_id>/", authoring.workshop_page, name="console-workshop"),
+    path(
+        "console/workshops/<int:workshop_id>/edit/",
+        authoring.workshop_edit,
+        name="console-workshop-edit",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/rounds/new/",
+        authoring.round_new,
+        name="console-round-new",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/facilitators/",
+        authoring.facilitator_invite,
+        name="console-facilitator-invite",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/template.json",
+        authoring.workshop_export,
+        name="console-workshop-export",
+    ),
+    path("console/agendas/<int:round_id>/", authoring.agenda_page, name="console-agenda"),
+    path(
+        "console/agendas/<int:round_id>/title/", authoring.round_rename, name="console-round-rename"
+    ),
+    path("console/agendas/<int:round_id>/steps/new/", authoring.step_new, name="console-step-new"),
+    path(
+        "console/agendas/<int:round_id>/steps/<int:step_id>/",
+        authoring.step_edit,
+        name="console-step-edit",
+    ),
+    path(
+        "console/agendas/<int:round_id>/steps/<int:step_id>/preview/<slug:audience>/",
+        authoring.step_preview,
+        name="console-step-preview",
+    ),
+    path(
+        "console/agendas/<int:round_id>/steps/<int:step_id>/<slug:action>/",
+        authoring.step_arrange,
+        name="console-step-arrange",
+    ),
+    path(
+        "console/agendas/<int:round_id>/restore/<int:event_id>/",
+        authoring.step_restore,
+        name="console-step-restore",
     ),
 ]
