@@ -5,6 +5,7 @@ from django.db import transaction
 from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.services import create_round, record_event
 
+from .conduct import seed_code
 from .demo_content import DEMO_WORKSHOPS
 from .models import Code, Option, Statement
 
@@ -39,6 +40,8 @@ def load_demo_workshop(language="en", *, facilitators=()):
             round = create_round(workshop, title=content["round_title"])
             for position, step_content in enumerate(content["steps"], start=1):
                 _create_step(round, position, step_content)
+                if step_content.get("clauses"):
+                    seed_code(workshop, step_content["clauses"], round=round)
         workshop.facilitators.add(*facilitators)
     return workshop, created
 

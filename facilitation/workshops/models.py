@@ -164,6 +164,7 @@ class Step(models.Model):
         STATEMENTS = "statements", _("Statements")
         OPEN_TEXT = "open_text", _("Open text")
         PLACEMENT = "placement", _("Logic placement")
+        CONDUCT = "conduct", _("Code of conduct")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()
