@@ -1,4 +1,4 @@
-"""The shared code of conduct: every transition, versions, diffs, and their rebuilding from events."""
+"""The shared code of conduct: every transition, versions, diffs, rebuilding from events."""
 
 import threading
 
