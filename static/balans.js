@@ -137,3 +137,8 @@
     if (event.detail.successful) notice(null);
   });
 })();
+
+/* The code of conduct: a print page's button prints it (to paper or PDF). */
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -634,7 +634,8 @@ def set_open_any_time(workshop, on, *, by, round=None):
 def freeze_round_version(round, *, by=None):
     """Freeze the code as it stands when ``round`` closes, as a version named after the round.
 
-    Idempotent: a round has at most one frozen version. Called when a round is closed.
+    Idempotent: a round has at most one frozen version; a workshop that never had a code gets
+    none (returns None). Called when a round is closed.
     """
     with transaction.atomic():
         conduct = _lock(round.workshop)
@@ -643,6 +644,8 @@ def freeze_round_version(round, *, by=None):
         ).first()
         if existing:
             return existing
+        if conduct.version == 0:
+            return None  # the workshop has no code to freeze
         return _make_version(
             conduct,
             "conduct.version_frozen",

@@ -361,7 +361,10 @@ class TestVersions:
         may = conduct.latest_version(workshop)
         one, two, three = conduct.current_clauses(workshop)
         amendment = conduct.propose_amendment(
-            one, "We answer every resident alike.", "Shorter", by_participant=participant,
+            one,
+            "We answer every resident alike.",
+            "Shorter",
+            by_participant=participant,
             round=on_conduct,
         )
         conduct.accept_amendment(amendment, by=facilitator)

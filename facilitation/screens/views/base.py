@@ -12,6 +12,7 @@ from facilitation.deliberation.services import own_answer
 from facilitation.workshops import services
 from facilitation.workshops.models import Round, Step
 
+from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
 from ..identity import has_unrecognised_cookie, participant_from_cookies
 from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
@@ -60,8 +61,15 @@ def phone_context(round, participant):
     own_notes = None
     if step is not None and step.kind == Step.Kind.FINDING:
         own_notes = own_annotations(step, [participant.pk]).get(participant.pk, [])
+    stances = None
+    if step is not None and step.kind == Step.Kind.CONDUCT:
+        stances = own_stances(round.workshop, [participant.pk])[participant.pk]
     return stage_context(
-        round, PARTICIPANT, answer=answer_on_stage(round, participant), own_notes=own_notes
+        round,
+        PARTICIPANT,
+        answer=answer_on_stage(round, participant),
+        own_notes=own_notes,
+        stances=stances,
     )
 
 
