@@ -120,13 +120,11 @@ def _check_participant(conduct, round, participant):
         raise ActionRefused(_("The round is not running, so the code cannot be changed now."))
     step = round.current_step
     on_step = step is not None and step.kind in PROPOSING_KINDS
-    if on_step and step.voting_locked:
+    if conduct.open_any_time or (on_step and not step.voting_locked):
+        return round
+    if on_step:
         raise ActionRefused(_("The facilitator has closed proposals on this step."))
-    if not on_step and not conduct.open_any_time:
-        raise ActionRefused(
-            _("Proposals and endorsements are open on the code-of-conduct step only.")
-        )
-    return round
+    raise ActionRefused(_("Proposals and endorsements are open on the code-of-conduct step only."))
 
 
 def _check_actor(conduct, *, by_participant, by_user, round):

@@ -22,7 +22,7 @@ from facilitation.live.push import EVERYTHING
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
-from .conduct_stage import conduct_context, own_stances, stances_key
+from .conduct_stage import conduct_context, own_stances, stances_key, with_stances
 from .kinds import kind_of
 
 PARTICIPANT, PROJECTOR, FACILITATOR = "participant", "projector", "facilitator"
@@ -251,12 +251,13 @@ def _conduct_fragments(round, members, whole_stage):
         variants[key] = (stances[member], variants[key][1] | {member})
     if not members:
         variants[()] = ({}, None)
-    name = "stage" if whole_stage else "conduct"
+    # The room's side (support, groups, diffs) is computed once; only the own marks differ.
+    shared = stage_context(round, PARTICIPANT, stances={})
     fragments = []
     for own, receivers in variants.values():
-        context = stage_context(round, PARTICIPANT, stances=own)
+        context = with_stances(shared, own)
         if whole_stage:
-            html = render_fragment(PARTICIPANT, name, context)
+            html = render_fragment(PARTICIPANT, "stage", context)
         else:
             html = render_to_string("steps/conduct.html#participant-conduct", context)
         fragments.append((html, receivers))

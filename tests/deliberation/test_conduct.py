@@ -115,6 +115,15 @@ class TestProposing:
         assert propose(live_round, participant).status == Clause.Status.PROPOSED
         assert Event.objects.filter(kind="conduct.open_any_time", payload__on=True).exists()
 
+    def test_closing_proposals_on_the_step_refuses_them_unless_open_any_time(
+        self, on_conduct, conduct_step, participant, facilitator
+    ):
+        services.lock_voting(conduct_step, by=facilitator)
+        with pytest.raises(ActionRefused, match="closed proposals on this step"):
+            propose(on_conduct, participant)
+        conduct.set_open_any_time(on_conduct.workshop, True, by=facilitator)
+        assert propose(on_conduct, participant).status == Clause.Status.PROPOSED
+
     def test_someone_who_has_not_joined_the_round_cannot_propose(
         self, on_conduct, workshop, facilitator
     ):

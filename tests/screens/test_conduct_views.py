@@ -149,6 +149,20 @@ class TestPhone:
                 continue
             assert response.status_code in {200, 400, 409}, response.content[:300]
 
+    def test_when_open_any_time_the_code_page_takes_proposals_during_another_step(
+        self, phone, dilemma_round, facilitator
+    ):
+        page = phone.get(url(dilemma_round, "")).content.decode()
+        assert "Proposals and endorsements are closed right now." in page
+        assert "Our code of conduct" in phone.get(f"/r/{dilemma_round.join_code}/").content.decode()
+        conduct.set_open_any_time(dilemma_round.workshop, True, by=facilitator)
+        page = phone.get(url(dilemma_round, "")).content.decode()
+        assert "Propose a clause" in page
+        response = phone.post(url(dilemma_round, "propose/"), {"text": "We log every reply."}, **HX)
+        assert response.status_code == 200 and "We log every reply." in response.content.decode()
+        response = phone.post(url(dilemma_round, "propose/"), {"text": "We log all replies."})
+        assert response.status_code == 302 and response["Location"].endswith("/conduct/")
+
 
 class TestConsole:
     def test_the_console_accepts_a_proposal_and_a_version_is_made(
@@ -209,6 +223,13 @@ class TestConsole:
         assert [c.pk for c in conduct.current_clauses(on_conduct.workshop)] == [one.pk, three.pk]
         console.post(console_url(on_conduct, "open-any-time/"), {"on": "1"}, **HX)
         assert conduct.conduct_of(on_conduct.workshop).open_any_time
+
+    def test_enter_in_a_reason_box_submits_nothing(self, console, on_conduct):
+        page = console.get(f"/console/rounds/{on_conduct.pk}/").content.decode()
+        form = page[page.index('class="decide"') :]
+        # The first submit button of a decision form is disabled, so implicit submission is inert.
+        first = form[form.index("<button") : form.index("</button>")]
+        assert "disabled" in first and 'value="accept"' not in first
 
     def test_another_facilitator_cannot_decide(self, client, stranger, on_conduct):
         client.force_login(stranger)
