@@ -47,9 +47,17 @@ def test_two_phones_write_the_code_while_the_facilitator_accepts(
     expect(bo.locator("#conduct .proposals")).to_contain_text("We thank people who correct us.")
     expect(projector.locator("#conduct .proposals-board")).to_contain_text("correct us")
 
-    # Bo agrees with it; Anna disagrees with the first clause, saying why.
+    # Anna starts a second clause; Bo agrees with her first; the push keeps her draft and caret.
+    draft = anna.get_by_label("The clause")
+    draft.fill("We link to the source")
     proposal = bo.locator("#conduct .proposals .clause", has_text="correct us")
     proposal.get_by_role("button", name="Agree").click()
+    expect(anna.locator("#conduct .proposals")).to_contain_text("1 agree")
+    expect(anna.get_by_label("The clause")).to_have_value("We link to the source")
+    expect(anna.get_by_label("The clause")).to_be_focused()
+    anna.get_by_label("The clause").fill("")
+
+    # Bo's agree is marked; Anna disagrees with the first clause, saying why.
     expect(
         bo.locator("#conduct .proposals .clause", has_text="correct us").get_by_role(
             "button", name="Agree"
