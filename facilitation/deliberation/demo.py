@@ -1,6 +1,7 @@
 """The demo workshop, built from the study: an idempotent loader that later capabilities extend."""
 
 from django.db import transaction
+from django.utils import translation
 
 from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.services import create_round, record_event
@@ -41,7 +42,9 @@ def load_demo_workshop(language="en", *, facilitators=()):
             for position, step_content in enumerate(content["steps"], start=1):
                 _create_step(round, position, step_content)
                 if step_content.get("clauses"):
-                    seed_code(workshop, step_content["clauses"], round=round)
+                    # The reason recorded with the starting clauses is in the demo's language.
+                    with translation.override(language):
+                        seed_code(workshop, step_content["clauses"], round=round)
         workshop.facilitators.add(*facilitators)
     return workshop, created
 

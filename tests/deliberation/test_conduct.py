@@ -45,6 +45,13 @@ class TestTheDemoSeedsACode:
         assert version.number == 1
         assert [entry["text"] for entry in version.clauses] == [c.text for c in clauses]
 
+    def test_the_swedish_demo_records_its_starting_reason_in_swedish(self, db):
+        from facilitation.deliberation.demo import load_demo_workshop
+
+        workshop, _created = load_demo_workshop("sv")
+        change = conduct.latest_version(workshop).changes[0]
+        assert change["reason"] == "Skriven före workshoppen som en utgångspunkt."
+
 
 class TestProposing:
     def test_a_participant_proposes_a_clause_with_codes_and_motivation(
