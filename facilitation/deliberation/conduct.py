@@ -797,11 +797,20 @@ def _live_round_ids(workshop_id, round):
 # Reading ----------------------------------------------------------------------------------------
 
 
+# What screens show beside a clause: who proposed it and what prompted it.
+_SHOWN_WITH = (
+    "proposed_by",
+    "motivated_by_step",
+    "motivated_by_annotation",
+)
+
+
 def current_clauses(workshop):
     """The clauses of the code as it stands, in order."""
     return list(
         Clause.objects.filter(workshop=workshop, status=Clause.Status.ACCEPTED)
         .order_by("position", "pk")
+        .select_related(*_SHOWN_WITH)
         .prefetch_related("codes")
     )
 
@@ -810,6 +819,7 @@ def proposed_clauses(workshop):
     return list(
         Clause.objects.filter(workshop=workshop, status=Clause.Status.PROPOSED)
         .order_by("created_at", "pk")
+        .select_related(*_SHOWN_WITH)
         .prefetch_related("codes")
     )
 

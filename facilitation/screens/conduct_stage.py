@@ -6,10 +6,12 @@ Phones differ only by their own stances, so a push renders once per distinct set
 
 from facilitation.deliberation import conduct
 from facilitation.deliberation.agreement import agreement
-from facilitation.deliberation.models import Amendment, Endorsement
+from facilitation.deliberation.models import Amendment, Annotation, Endorsement
 from facilitation.workshops.models import Step
 
 PARTICIPANT, FACILITATOR = "participant", "facilitator"
+# How many of the round's notes the "what made you think of it" menu offers.
+MOTIVATING_NOTES = 30
 
 
 def own_stances(workshop, participant_ids):
@@ -107,5 +109,13 @@ def conduct_context(round, audience, stances=None):
         context["codebook"] = list(workshop.codes.all())
         context["motivations"] = list(
             round.steps.filter(kind__in=[Step.Kind.DILEMMA, Step.Kind.FINDING]).order_by("position")
+        )
+        # Notes the room can see anyway (on the wall, without names), newest first.
+        context["motivating_notes"] = list(
+            Annotation.objects.filter(
+                step__round=round, status=Annotation.Status.VISIBLE, merged_into=None
+            )
+            .select_related("step")
+            .order_by("-created_at", "-pk")[:MOTIVATING_NOTES]
         )
     return context

@@ -48,7 +48,11 @@ class TestPhone:
     ):
         response = phone.post(
             url(on_conduct, "propose/"),
-            {"text": "We reply within two days.", "rationale": "Speed", "motivated_by": dilemma.pk},
+            {
+                "text": "We reply within two days.",
+                "rationale": "Speed",
+                "motivated_by": f"step-{dilemma.pk}",
+            },
             **HX,
         )
         assert response.status_code == 200
@@ -57,6 +61,29 @@ class TestPhone:
         assert "We reply within two days." in page and "Proposed clauses" in page
         clause = Clause.objects.get(text="We reply within two days.")
         assert clause.proposed_by == participant and clause.motivated_by_step == dilemma
+        assert f"Prompted by: {dilemma.title}" in page
+
+    def test_a_note_from_the_room_can_be_the_motivation(self, phone, on_conduct, participant):
+        from facilitation.deliberation.models import Annotation
+
+        finding = on_conduct.steps.filter(kind=Step.Kind.FINDING).first()
+        note = Annotation.objects.create(
+            step=finding, participant=participant, exact="cornerstone", start=0, end=11
+        )
+        page = phone.get(f"/r/{on_conduct.join_code}/").content.decode()
+        assert f'value="note-{note.pk}"' in page
+        response = phone.post(
+            url(on_conduct, "propose/"),
+            {"text": "We treat all alike.", "motivated_by": f"note-{note.pk}"},
+            **HX,
+        )
+        assert "Prompted by a note on “cornerstone”" in response.content.decode()
+        clause = Clause.objects.get(text="We treat all alike.")
+        assert clause.motivated_by_annotation == note and clause.motivated_by_step == finding
+        response = phone.post(
+            url(on_conduct, "propose/"), {"text": "Other.", "motivated_by": "note-999999"}, **HX
+        )
+        assert response.status_code == 400 and "from the list" in response.content.decode()
 
     def test_markup_is_refused_with_a_message_and_nothing_is_stored(self, phone, on_conduct):
         before = Clause.objects.count()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from facilitation.deliberation import conduct
-from facilitation.deliberation.models import Amendment, Clause, ConductVersion
+from facilitation.deliberation.models import Amendment, Annotation, Clause, ConductVersion
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
@@ -65,12 +65,24 @@ def _participant_context(round, participant):
 
 
 def _motivation(round, value):
+    """The step ("step-<id>") or note ("note-<id>") of this round chosen as the motivation."""
     if not value:
         return None
-    step = Step.objects.filter(round=round, pk=value if value.isdigit() else None).first()
-    if step is None:
-        raise services.ActionRefused(_("Choose what motivated the clause from the list."), 400)
-    return step
+    kind, _dash, pk = value.partition("-")
+    found = None
+    if pk.isdigit() and kind == "step":
+        found = Step.objects.filter(round=round, pk=pk).first()
+    elif pk.isdigit() and kind == "note":
+        found = (
+            Annotation.objects.filter(step__round=round, pk=pk, status=Annotation.Status.VISIBLE)
+            .select_related("step__round")
+            .first()
+        )
+    if found is None:
+        raise services.ActionRefused(
+            _("Choose what motivated the clause from the list."), status=400
+        )
+    return found
 
 
 @require_POST
