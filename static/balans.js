@@ -157,3 +157,80 @@
     typed = null;
   });
 })();
+
+/* The code of conduct: a print page's button prints it (to paper or PDF). */
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
+/* The code of conduct: pushes and replies replace #conduct while someone may be typing an
+   objection, a new wording or a clause. Keep what they were doing (open disclosures, what they
+   typed or ticked, the caret), except in the form they just sent successfully. */
+(function () {
+  "use strict";
+  var FIELDS = "textarea[id], input[id]:not([type=hidden]), select[id]";
+  var kept = null;
+
+  function capture(sent) {
+    var root = document.getElementById("conduct");
+    if (!root) return null;
+    var state = { open: [], values: {}, focus: null };
+    root.querySelectorAll("details[id]").forEach(function (d) {
+      if (d.open && !(sent && d.contains(sent))) state.open.push(d.id);
+    });
+    root.querySelectorAll(FIELDS).forEach(function (f) {
+      if (sent && sent.contains(f)) return;
+      if (f.type === "checkbox") {
+        if (f.checked !== f.defaultChecked) state.values[f.id] = f.checked;
+      } else if (f.tagName === "SELECT") {
+        var chosen = f.options[f.selectedIndex];
+        if (chosen && !chosen.defaultSelected && f.selectedIndex !== 0) state.values[f.id] = f.value;
+      } else if (f.value !== f.defaultValue) {
+        state.values[f.id] = f.value;
+      }
+    });
+    var active = document.activeElement;
+    if (active && active.id && state.values.hasOwnProperty(active.id)) {
+      state.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+    return state;
+  }
+
+  function restore(state) {
+    if (!state) return;
+    state.open.forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d) d.open = true;
+    });
+    Object.keys(state.values).forEach(function (id) {
+      var f = document.getElementById(id);
+      if (!f) return;
+      if (f.type === "checkbox") f.checked = state.values[id];
+      else if (f.tagName !== "SELECT" || f.querySelector('option[value="' + CSS.escape(state.values[id]) + '"]')) {
+        f.value = state.values[id];
+      }
+    });
+    if (state.focus) {
+      var f = document.getElementById(state.focus.id);
+      if (f) {
+        f.focus();
+        if (typeof state.focus.start === "number" && f.setSelectionRange) {
+          try { f.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not text */ }
+        }
+      }
+    }
+  }
+
+  document.addEventListener("htmx:wsBeforeMessage", function () { kept = capture(null); });
+  document.addEventListener("htmx:wsAfterMessage", function () { restore(kept); kept = null; });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!document.getElementById("conduct")) return;
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    // A refused form keeps what was typed, so it can be corrected.
+    var sent = event.detail.xhr && event.detail.xhr.status < 400 ? form : null;
+    kept = capture(sent);
+    if (sent && sent.hasAttribute("data-reset-on-success")) sent.reset();
+  });
+  document.addEventListener("htmx:afterSwap", function () { restore(kept); kept = null; });
+})();

@@ -3,9 +3,11 @@
 import copy
 
 from django.db import transaction
+from django.utils import translation
 
 from facilitation.workshops.models import Workshop
 
+from .conduct import seed_code
 from .demo_content import DEMO_WORKSHOPS
 from .workshop_templates import FORMAT, VERSION, import_template
 
@@ -27,8 +29,23 @@ def demo_template(language="en"):
         "codebook": [
             {"name": name, "description": description} for name, description in content["codebook"]
         ],
-        "rounds": [{"title": content["round_title"], "steps": content["steps"]}],
+        "rounds": [
+            {
+                "title": content["round_title"],
+                "steps": [_without_clauses(step) for step in content["steps"]],
+            }
+        ],
     }
+
+
+def step_clauses(step):
+    """The starting clauses a code-of-conduct step of the demo brings, as (text, rationale)."""
+    return step.get("clauses", [])
+
+
+def _without_clauses(step):
+    # The clauses belong to the workshop's code of conduct, not to the step: seeded after import.
+    return {key: value for key, value in step.items() if key != "clauses"}
 
 
 def load_demo_workshop(language="en", *, facilitators=()):
@@ -45,5 +62,10 @@ def load_demo_workshop(language="en", *, facilitators=()):
             workshop = import_template(
                 demo_template(language), demo_key=demo_key(language), demo=language
             )
+            # The demo's code of conduct starts with a few clauses, in the demo's language.
+            clauses = [c for step in DEMO_WORKSHOPS[language]["steps"] for c in step_clauses(step)]
+            if clauses:
+                with translation.override(language):
+                    seed_code(workshop, clauses, round=workshop.rounds.get())
         workshop.facilitators.add(*facilitators)
     return workshop, created

@@ -378,6 +378,32 @@ DEMO_WORKSHOPS = {
                 ),
                 "hide_results": False,
             },
+            {
+                "kind": "conduct",
+                "title": "Our code for social media",
+                "body": (
+                    "Which rules do we want to hold ourselves to as the municipality's voice on "
+                    "social media? Propose a clause from your phone, say whether you agree with "
+                    "the others, and suggest a better wording where one is needed."
+                ),
+                "clauses": [
+                    (
+                        "We answer every resident in the same way, whoever asks and however "
+                        "popular their cause is.",
+                        "Equal treatment does not stop at the edge of the platform.",
+                    ),
+                    (
+                        "We do not let likes and shares decide which organisers or events we "
+                        "promote.",
+                        "What the platform rewards is not the same as the public interest.",
+                    ),
+                    (
+                        "A serious matter gets a factual tone, even when a warmer post would "
+                        "travel further.",
+                        "The trust people have in an authority weighs more than reach.",
+                    ),
+                ],
+            },
         ],
     },
     "sv": {
@@ -755,6 +781,32 @@ DEMO_WORKSHOPS = {
                     "format efter plattformen?** Skriv fritt, svaren visas i rummet."
                 ),
                 "hide_results": False,
+            },
+            {
+                "kind": "conduct",
+                "title": "Vår kod för sociala medier",
+                "body": (
+                    "Vilka regler vill vi hålla oss till som kommunens röst i sociala medier? "
+                    "Föreslå en punkt i mobilen, säg om du håller med de andra och föreslå en "
+                    "bättre formulering där det behövs."
+                ),
+                "clauses": [
+                    (
+                        "Vi svarar alla invånare på samma sätt, oavsett vem som frågar och hur "
+                        "populär deras sak är.",
+                        "Likabehandlingen slutar inte vid plattformens kant.",
+                    ),
+                    (
+                        "Vi låter inte gillamarkeringar och delningar avgöra vilka arrangörer "
+                        "eller evenemang vi lyfter fram.",
+                        "Det plattformen belönar är inte detsamma som allmänintresset.",
+                    ),
+                    (
+                        "Ett allvarligt ämne får en saklig ton, även när ett varmare inlägg "
+                        "skulle spridas längre.",
+                        "Förtroendet för myndigheten väger tyngre än räckvidden.",
+                    ),
+                ],
             },
         ],
     },

@@ -16,6 +16,7 @@ from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import ActionRefused, record_event
 
+from .conduct import propose_clause
 from .models import DiscussionNote
 
 NOTE_MAX_LENGTH = DiscussionNote._meta.get_field("text").max_length
@@ -109,12 +110,43 @@ def set_report_back(step, on, *, by):
 def propose_note_as_clause(note, *, by):
     """Turn a group's note into a proposed clause of the workshop's code of conduct.
 
-    The code of conduct arrives in ``deliberation.conduct``; until this calls its
-    ``propose_clause``, the console's "Propose as clause" button explains that it cannot yet.
+    The clause says which group it came from and that the discussion step prompted it; the note
+    remembers its clause, so it is proposed once. Effects: those of ``propose_clause``, a
+    ``discussion.note_proposed`` event, and the discussion pushed again.
     """
-    raise ActionRefused(
-        _("Turning notes into clauses is not available yet: this workshop has no code of conduct.")
-    )
+    with transaction.atomic():
+        note = (
+            DiscussionNote.objects.select_for_update(of=("self",))
+            .select_related("step__round__workshop", "group")
+            .get(pk=note.pk)
+        )
+        if note.deleted:
+            raise ActionRefused(_("This note was deleted by its author."))
+        if note.clause_id:
+            raise ActionRefused(_("This note is already a proposed clause."))
+        round = note.step.round
+        clause = propose_clause(
+            round.workshop,
+            note.text,
+            _("From the notes of %(group)s.") % {"group": note.group.name},
+            by_user=by,
+            round=round,
+            motivated_by=note.step,
+        )
+        note.clause = clause
+        note.save(update_fields=["clause"])
+        record_event(
+            "discussion.note_proposed",
+            workshop=round.workshop,
+            round=round,
+            step=note.step,
+            user=by,
+            note=note.pk,
+            clause=clause.pk,
+            group=note.group.number,
+        )
+        notify_round(round.pk, "discussion")
+    return clause
 
 
 def clean_note(text):

@@ -234,6 +234,10 @@ class DiscussionNote(models.Model):
     )
     text = models.CharField(_("note"), max_length=280)
     deleted = models.BooleanField(default=False)
+    # The clause the facilitator made of it, if any (see discussion.propose_note_as_clause).
+    clause = models.ForeignKey(
+        "Clause", null=True, blank=True, on_delete=models.SET_NULL, related_name="from_notes"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,3 +246,189 @@ class DiscussionNote(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# The shared code of conduct ----------------------------------------------------------------------
+
+
+class CodeOfConduct(models.Model):
+    """A workshop's one living code of conduct: its settings and its version counter.
+
+    Every change of the code locks this row first, so changes of one workshop's code queue up.
+    """
+
+    workshop = models.OneToOneField(
+        Workshop, on_delete=models.CASCADE, related_name="code_of_conduct"
+    )
+    # Participants may propose clauses and amendments at any time, not only on a conduct step.
+    open_any_time = models.BooleanField(_("proposals open at any time"), default=False)
+    # The number of the latest version (0: nothing accepted yet).
+    version = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Code of conduct of {self.workshop}"
+
+
+class Clause(models.Model):
+    """One rule of a workshop's code of conduct, from proposal to acceptance (or not)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+        DROPPED = "dropped", _("Dropped")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="clauses")
+    text = models.CharField(_("clause"), max_length=400)
+    rationale = models.CharField(_("why"), max_length=300, blank=True)
+    codes = models.ManyToManyField(Code, blank=True, related_name="clauses")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    # Place in the document while accepted (1, 2, ...).
+    position = models.PositiveIntegerField(null=True, blank=True)
+    # Counts changes of the wording: an amendment written against an older wording is stale.
+    revision = models.PositiveIntegerField(default=1)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    # Where it came from: who, in which round and step, and what motivated it.
+    proposed_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="clauses"
+    )
+    proposed_by_facilitator = models.BooleanField(default=False)
+    round = models.ForeignKey(
+        "workshops.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    motivated_by_step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="motivated_clauses"
+    )
+    motivated_by_annotation = models.ForeignKey(
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="motivated_clauses",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["workshop", "position", "created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Amendment(models.Model):
+    """A proposed new wording of a clause."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="amendments")
+    text = models.CharField(_("new wording"), max_length=400)
+    rationale = models.CharField(_("why"), max_length=300, blank=True)
+    # The wording it changes, as it was when the amendment was written.
+    base_text = models.CharField(max_length=400)
+    base_revision = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    proposed_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="amendments"
+    )
+    proposed_by_facilitator = models.BooleanField(default=False)
+    round = models.ForeignKey(
+        "workshops.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["clause", "created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Endorsement(models.Model):
+    """A participant's agree / disagree / pass on a clause or on an amendment (one of the two)."""
+
+    class Stance(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        PASS = "pass", _("Pass")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    clause = models.ForeignKey(
+        Clause, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    stance = models.CharField(max_length=10, choices=Stance)
+    # Consent-style: a disagree says in one line why.
+    objection = models.CharField(_("objection"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "clause"],
+                condition=models.Q(clause__isnull=False),
+                name="one_endorsement_per_clause",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "amendment"],
+                condition=models.Q(amendment__isnull=False),
+                name="one_endorsement_per_amendment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clause__isnull=True, amendment__isnull=False)
+                | models.Q(clause__isnull=False, amendment__isnull=True),
+                name="endorses_a_clause_or_an_amendment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant}: {self.stance}"
+
+
+class ConductVersion(models.Model):
+    """A version of a workshop's code of conduct, as it stood after an accepted change.
+
+    ``clauses`` is the document: a list of {"clause", "text", "rationale", "codes"} in order;
+    ``changes`` says what changed since the version before and why. A version frozen when a
+    round closes carries the round and its name.
+    """
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="conduct_versions"
+    )
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    round = models.ForeignKey(
+        "workshops.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_for_round = models.BooleanField(default=False)
+    clauses = models.JSONField(default=list)
+    changes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "number"], name="one_conduct_version_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.name or f"Version {self.number}"

@@ -148,6 +148,10 @@ KIND_SPECS = {
         },
     ),
     Step.Kind.OPEN_TEXT: KindSpec(),
+    # A discussion's prompt is its text; its notes belong to groups, so it is never anonymous.
+    Step.Kind.DISCUSSION: KindSpec(can_be_anonymous=False),
+    # A code-of-conduct step shows the workshop's one code: the step itself holds only its text.
+    Step.Kind.CONDUCT: KindSpec(can_be_anonymous=False),
     Step.Kind.PLACEMENT: KindSpec(
         settings={
             "low_label": Text(
@@ -461,7 +465,12 @@ def content_of(step):
         "body": step.body,
         "hide_results": step.hide_results,
         "anonymous": step.anonymous,
-        "settings": dict(step.settings or {}),
+        # What the facilitator set, not what running the step left there (a report-back shown).
+        "settings": {
+            key: value
+            for key, value in (step.settings or {}).items()
+            if spec.open_settings or key in spec.settings
+        },
         "options": [
             {
                 "label": option.label,

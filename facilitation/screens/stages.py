@@ -27,6 +27,7 @@ from facilitation.workshops.groups import (
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
+from .conduct_stage import conduct_context, own_stances, stances_key, with_stances
 from .kinds import kind_of
 from .reading import paragraphs
 
@@ -58,11 +59,14 @@ def load_round(round_id):
     return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
 
 
-def stage_context(round, audience, *, answer=None, base_url="", own_notes=None, group=None):
+def stage_context(
+    round, audience, *, answer=None, base_url="", own_notes=None, group=None, stances=None
+):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
     ``own_notes``: on a finding or a discussion, the participant's own notes (for their edit and
-    delete buttons); ``group``: on a discussion, the participant's breakout group.
+    delete buttons); ``group``: on a discussion, the participant's breakout group; ``stances``: on
+    a code-of-conduct step, the participant's own endorsements.
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -71,6 +75,8 @@ def stage_context(round, audience, *, answer=None, base_url="", own_notes=None, 
         context.update(finding_context(step, audience, own_notes or []))
     if step and step.kind == Step.Kind.DISCUSSION:
         context.update(discussion_context(step, audience, own_notes or [], group))
+    if step and step.kind == Step.Kind.CONDUCT:
+        context.update(conduct_context(round, audience, stances))
     shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
         shows_results = shows_results and step.results_visible_to_room
@@ -198,6 +204,8 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_to_string(f"steps/discussion.html#{audience}-discussion", context))
         if audience == FACILITATOR and {"groups", "people"} & topics:
             parts.append(render_to_string("console/groups.html#groups", context))
+        if "conduct" in topics and _on_conduct(round):
+            parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
@@ -207,8 +215,36 @@ def _on_finding(round):
     return round.current_step is not None and round.current_step.kind == Step.Kind.FINDING
 
 
+def _on_conduct(round):
+    return round.current_step is not None and round.current_step.kind == Step.Kind.CONDUCT
+
+
+def _conduct_fragments(round, members, whole_stage):
+    """On a code-of-conduct step phones differ by their own stances: one render per set."""
+    stances = own_stances(round.workshop, members)
+    variants = defaultdict(lambda: (None, set()))
+    for member in members:
+        key = stances_key(stances[member])
+        variants[key] = (stances[member], variants[key][1] | {member})
+    if not members:
+        variants[()] = ({}, None)
+    # The room's side (support, groups, diffs) is computed once; only the own marks differ.
+    shared = stage_context(round, PARTICIPANT, stances={})
+    fragments = []
+    for own, receivers in variants.values():
+        context = with_stances(shared, own)
+        if whole_stage:
+            html = render_fragment(PARTICIPANT, "stage", context)
+        else:
+            html = render_to_string("steps/conduct.html#participant-conduct", context)
+        fragments.append((html, receivers))
+    return fragments
+
+
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
+    if _on_conduct(round) and (whole_stage or "conduct" in topics):
+        return _conduct_fragments(round, members, whole_stage)
     if whole_stage:
         if _on_finding(round):
             return _finding_stages(round, members)

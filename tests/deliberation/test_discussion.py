@@ -176,9 +176,33 @@ class TestFacilitator:
         with pytest.raises(services.ActionRefused, match="Only discussions"):
             set_report_back(dilemma, True, by=facilitator)
 
-    def test_proposing_a_note_as_a_clause_is_not_available_yet(
+    def test_a_note_becomes_a_proposed_clause_once(
         self, on_discussion, groups, participant, facilitator
     ):
+        from facilitation.deliberation.models import Clause
+
         note = add_note(on_discussion, participant, group=groups[0], text="Svara inom ett dygn")
-        with pytest.raises(services.ActionRefused, match="not available yet"):
+        before = Clause.objects.count()
+        clause = propose_note_as_clause(note, by=facilitator)
+        assert clause.status == Clause.Status.PROPOSED and clause.text == "Svara inom ett dygn"
+        assert clause.motivated_by_step == on_discussion and clause.proposed_by_facilitator
+        assert groups[0].name in clause.rationale
+        note.refresh_from_db()
+        assert note.clause == clause
+        event = Event.objects.get(kind="discussion.note_proposed")
+        assert event.payload["note"] == note.pk and event.payload["clause"] == clause.pk
+        with pytest.raises(services.ActionRefused, match="already a proposed clause"):
             propose_note_as_clause(note, by=facilitator)
+        assert Clause.objects.count() == before + 1
+
+    def test_a_deleted_note_cannot_become_a_clause(
+        self, on_discussion, groups, participant, facilitator
+    ):
+        from facilitation.deliberation.models import Clause
+
+        note = add_note(on_discussion, participant, group=groups[0], text="Svara inom ett dygn")
+        delete_note(note, participant)
+        before = Clause.objects.count()
+        with pytest.raises(services.ActionRefused, match="deleted"):
+            propose_note_as_clause(note, by=facilitator)
+        assert Clause.objects.count() == before

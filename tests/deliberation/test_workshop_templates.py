@@ -298,3 +298,19 @@ def test_importing_the_same_template_twice_makes_two_workshops(db, facilitator):
     assert first.pk != second.pk
     assert first.rounds.get().join_code != second.rounds.get().join_code
     services.start_round(second.rounds.get(), by=facilitator)
+
+
+def test_a_steps_running_state_is_not_part_of_its_content(db):
+    from facilitation.deliberation.step_content import content_of
+    from facilitation.workshops.models import Round, Step, Workshop
+
+    workshop = Workshop.objects.create(title="W")
+    round = Round.objects.create(workshop=workshop, title="R", join_code="RUNNING1")
+    step = Step.objects.create(
+        round=round, position=1, kind="discussion", title="Talk", settings={"report_back": True}
+    )
+    assert content_of(step)["settings"] == {}
+    finding = Step.objects.create(
+        round=round, position=2, kind="finding", title="F", settings={"premoderate": True}
+    )
+    assert content_of(finding)["settings"] == {"premoderate": True}

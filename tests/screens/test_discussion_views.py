@@ -302,15 +302,17 @@ class TestConsole:
         on_discussion.refresh_from_db()
         assert on_discussion.settings["report_back"]
 
-    def test_proposing_a_note_as_a_clause_says_it_is_not_available_yet(
+    def test_proposing_a_note_as_a_clause(
         self, console, live_round, on_discussion, groups, participant
     ):
         note = add_note(on_discussion, participant, group=groups[0], text="Svara inom ett dygn")
         response = console.post(
             f"/console/rounds/{live_round.pk}/discussion-notes/{note.pk}/propose-clause/", **HX
         )
-        assert response.status_code == 409
-        assert "not available yet" in response.content.decode()
+        assert response.status_code == 200
+        assert "Proposed as a clause" in response.content.decode()
+        note.refresh_from_db()
+        assert note.clause.text == "Svara inom ett dygn"
 
     def test_participants_and_strangers_cannot_use_facilitator_actions(
         self, phone, client, stranger, live_round, on_discussion, groups, participant

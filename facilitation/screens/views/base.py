@@ -14,6 +14,7 @@ from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Round, Step
 
+from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
 from ..identity import has_unrecognised_cookie, participant_from_cookies
 from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
@@ -65,12 +66,16 @@ def phone_context(round, participant):
     if step is not None and step.kind == Step.Kind.DISCUSSION:
         own_notes = own_discussion_notes(step, [participant.pk]).get(participant.pk, [])
         group = group_of(round, participant)
+    stances = None
+    if step is not None and step.kind == Step.Kind.CONDUCT:
+        stances = own_stances(round.workshop, [participant.pk])[participant.pk]
     return stage_context(
         round,
         PARTICIPANT,
         answer=answer_on_stage(round, participant),
         own_notes=own_notes,
         group=group,
+        stances=stances,
     )
 
 

@@ -1,11 +1,13 @@
 """The facilitator's console: the round's lifecycle and the current step."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from facilitation.deliberation.conduct import freeze_round_version
 from facilitation.deliberation.models import Response
 from facilitation.deliberation.moderation import set_answer_hidden
 from facilitation.deliberation.services import open_second_pass
@@ -37,11 +39,19 @@ def console_round(request, round_id):
     )
 
 
+def close_round(round, *, by):
+    """Close the round and freeze the workshop's code of conduct as a version named after it."""
+    with transaction.atomic():
+        services.close_round(round, by=by)
+        freeze_round_version(round, by=by)
+    return round
+
+
 ROUND_ACTIONS = {
     "start": services.start_round,
     "pause": services.pause_round,
     "resume": services.resume_round,
-    "close": services.close_round,
+    "close": close_round,
     "next": lambda round, by: services.move_through_agenda(round, 1, by=by),
     "previous": lambda round, by: services.move_through_agenda(round, -1, by=by),
 }
