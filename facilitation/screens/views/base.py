@@ -65,7 +65,9 @@ def phone_context(round, participant):
     )
 
 
-def join_page(request, round, *, join_form=None, rejoin_form=None, error=None, status=200):
+def join_page(
+    request, round, *, join_form=None, rejoin_form=None, error=None, status=200, rejoin_open=False
+):
     if error is None and not round.is_open_to_join:
         error = (
             _("This workshop round has ended, so it can no longer be joined.")
@@ -84,6 +86,7 @@ def join_page(request, round, *, join_form=None, rejoin_form=None, error=None, s
         "join_form": join_form or JoinForm(initial={"display_name": known and known.display_name}),
         "rejoin_form": rejoin_form or RejoinForm(),
         "error": error,
+        "rejoin_open": rejoin_open,
     }
     return render(request, "phone/join.html", context, status=status)
 
