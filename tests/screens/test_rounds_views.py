@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from facilitation.deliberation.rounds import new_round_from
@@ -9,13 +8,6 @@ from facilitation.workshops import services
 from facilitation.workshops.models import Event, Round, Step
 from facilitation.workshops.participants import configure_participation, withdraw
 from tests.conftest import phone_for
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -139,7 +131,7 @@ class TestReturningParticipants:
         device = Client()
         url = f"/r/{live_round.join_code}/rejoin/"
         for _attempt in range(10):
-            assert device.post(url, {"rejoin_code": "WRONGCODE"}).status_code == 404
+            assert device.post(url, {"rejoin_code": "WRONGCODE"}).status_code == 400
         response = device.post(url, {"rejoin_code": participant.rejoin_code})
         assert response.status_code == 429
         assert "Too many wrong personal codes" in response.content.decode()
@@ -149,7 +141,7 @@ class TestReturningParticipants:
             by=facilitator,
         )
         response = device.post(f"/r/{other.join_code}/rejoin/", {"rejoin_code": "WRONGCODE"})
-        assert response.status_code == 404
+        assert response.status_code == 400
 
     def test_the_cards_carry_each_code_and_a_qr_for_the_round(
         self, console, live_round, participant, other_participant

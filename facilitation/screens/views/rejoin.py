@@ -28,7 +28,8 @@ def _wrong_code_key(request, round):
 
 
 def _throttled(request, round):
-    return cache.get(_wrong_code_key(request, round), 0) >= WRONG_CODE_LIMIT
+    # ``or 0``: with Redis away the cache answers None, and the throttle pauses.
+    return (cache.get(_wrong_code_key(request, round)) or 0) >= WRONG_CODE_LIMIT
 
 
 def _count_wrong_code(request, round):
@@ -77,9 +78,8 @@ def phone_rejoin(request, code):
             raise
         services.join_round(round, participant=participant)
     except services.ActionRefused as refusal:
-        return join_page(
-            request, round, rejoin_form=form, error=refusal.message, status=refusal.status
-        )
+        status = 429 if refusal.status == 429 else 400
+        return join_page(request, round, rejoin_form=form, error=refusal.message, status=status)
     response = redirect("phone-round", round.join_code)
     remember_participant(response, participant)
     return response
