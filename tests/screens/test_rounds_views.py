@@ -278,6 +278,33 @@ class TestClosedRoundIsReadOnly:
             assert "closed" in response.content.decode(), url
         assert Event.objects.count() == events
 
+    def test_moderation_is_refused(self, console, closed, dilemma, participant):
+        from facilitation.deliberation.models import Annotation, Response, Statement
+
+        finding = closed.steps.filter(kind=Step.Kind.FINDING).first()
+        note = Annotation.objects.create(
+            step=finding, participant=participant, exact="x", start=0, end=1
+        )
+        statements = closed.steps.filter(kind=Step.Kind.STATEMENTS).first()
+        waiting = Statement.objects.create(
+            step=statements, text="Waiting", status=Statement.Status.PENDING
+        )
+        vote = Response.objects.filter(step=dilemma).first()
+        events = Event.objects.count()
+        for url, data in [
+            (f"/console/rounds/{closed.pk}/answers/{vote.pk}/visibility/", {"hidden": "1"}),
+            (f"/console/rounds/{closed.pk}/statements/{waiting.pk}/approve/", {}),
+            (f"/console/rounds/{closed.pk}/annotations/{note.pk}/hide/", {}),
+            (f"/console/rounds/{closed.pk}/steps/{finding.pk}/premoderation/", {"on": "1"}),
+        ]:
+            response = console.post(url, data, HTTP_HX_REQUEST="true")
+            assert response.status_code == 409, url
+            assert "closed" in response.content.decode(), url
+        assert Event.objects.count() == events
+        vote.refresh_from_db()
+        waiting.refresh_from_db()
+        assert not vote.hidden and waiting.status == Statement.Status.PENDING
+
     def test_phones_cannot_answer_join_or_annotate(self, closed, dilemma, participant):
         phone = phone_for(participant)
         events = Event.objects.count()

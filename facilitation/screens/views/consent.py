@@ -2,6 +2,7 @@
 
 from django import forms
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,6 +49,11 @@ def participation_page(request, round, participant, *, error=None, form=None, st
     return None
 
 
+def _to_the_stage(round):
+    # Just joined: the phone opens with the personal code shown, as it does after joining.
+    return redirect(reverse("phone-round", args=[round.join_code]) + "?welcome")
+
+
 def _participant_or_join_page(request, round):
     participant = attending(request, round)
     if participant is None:
@@ -67,7 +73,7 @@ def phone_consent(request, code):
         return participation_page(
             request, round, participant, error=refusal.message, status=refusal.status
         )
-    return redirect("phone-round", round.join_code)
+    return _to_the_stage(round)
 
 
 @require_POST
@@ -91,7 +97,7 @@ def phone_describe(request, code):
         return participation_page(
             request, round, participant, error=refusal.message, form=form, status=refusal.status
         )
-    return redirect("phone-round", round.join_code)
+    return _to_the_stage(round)
 
 
 @require_http_methods(["GET", "POST"])
