@@ -95,6 +95,25 @@ class TestAttributes:
         assert Event.objects.filter(kind="participant.declined_to_describe").count() == 1
 
 
+def test_any_answers_are_kept_within_bounds_or_refused(workshop):
+    from facilitation.workshops.participants import clean_attribute_answers
+
+    workshop.participant_attributes = parse_attributes("Municipality\nRole: A, B")
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.dictionaries(st.sampled_from(["municipality", "role", "x"]), st.text(max_size=150)))
+    def check(answers):
+        try:
+            cleaned = clean_attribute_answers(workshop, answers)
+        except ActionRefused:
+            return
+        assert set(cleaned) <= {"municipality", "role"}
+        assert all(0 < len(v) <= 100 for v in cleaned.values())
+        assert cleaned.get("role", "A") in {"A", "B"}
+
+    check()
+
+
 class TestConsent:
     def test_without_consent_nobody_can_answer(
         self, workshop, facilitator, dilemma_round, dilemma, participant
