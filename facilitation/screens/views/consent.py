@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from facilitation.workshops import participants as participation
 from facilitation.workshops.services import ActionRefused
 
 from ..identity import participant_from_cookies
-from .base import attending, join_page, round_for_phone
+from .base import attending, join_page, participant_browser, round_for_phone
 
 
 class AttributesForm(forms.Form):
@@ -62,6 +63,7 @@ def _participant_or_join_page(request, round):
 
 
 @require_POST
+@ratelimit(key=participant_browser, rate="60/m", block=True)
 def phone_consent(request, code):
     round = round_for_phone(code)
     participant, page = _participant_or_join_page(request, round)
@@ -77,6 +79,7 @@ def phone_consent(request, code):
 
 
 @require_POST
+@ratelimit(key=participant_browser, rate="60/m", block=True)
 def phone_describe(request, code):
     round = round_for_phone(code)
     participant, page = _participant_or_join_page(request, round)
@@ -101,6 +104,7 @@ def phone_describe(request, code):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key=participant_browser, rate="60/m", method="POST", block=True)
 def phone_withdraw(request, code):
     """GET: what withdrawing means here, and a button to confirm. POST: withdraw."""
     round = round_for_phone(code)
