@@ -110,6 +110,9 @@ def test_a_second_round_continues_the_first_with_then_and_now(
     expect(then_and_now.locator("tr", has_text=second)).to_contain_text("100% · 2 votes")
     expect(console.locator(".then-and-now")).to_contain_text("1 changed their answer")
     assert serious_violations(projector) == []
+    expect(new_phone.locator(".then-and-now")).to_contain_text("1 changed their answer")
+    no_horizontal_scroll(new_phone)
+    assert serious_violations(new_phone) == []
 
 
 def test_consent_questions_and_withdrawal_on_a_phone(sqlite_deployment, start_server, new_page):
