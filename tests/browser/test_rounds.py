@@ -106,8 +106,8 @@ def test_a_second_round_continues_the_first_with_then_and_now(
     expect(then_and_now).to_contain_text(
         "Of the 2 people who answered both times, 1 changed their answer."
     )
-    expect(then_and_now.locator("tr", has_text=first)).to_contain_text("50% · 1 vote")
-    expect(then_and_now.locator("tr", has_text=second)).to_contain_text("100% · 2 votes")
+    expect(then_and_now.locator("li", has_text=first)).to_contain_text("50% · 1 vote")
+    expect(then_and_now.locator("li", has_text=second)).to_contain_text("100% · 2 votes")
     expect(console.locator(".then-and-now")).to_contain_text("1 changed their answer")
     assert serious_violations(projector) == []
     expect(new_phone.locator(".then-and-now")).to_contain_text("1 changed their answer")
