@@ -197,7 +197,9 @@ class TestConsentAndQuestionsOnThePhone:
         assert phone.post(url + "about-you/", {"skip": "1", "municipality": "x"}).status_code == 302
         assert 'id="stage"' in phone.get(url).content.decode()
 
-    def test_withdrawing_asks_first_then_records_it(self, live_round, phone, participant):
+    def test_withdrawing_asks_first_then_records_it(
+        self, live_round, phone, participant, facilitator
+    ):
         url = f"/r/{live_round.join_code}/withdraw/"
         assert "This cannot be undone" in phone.get(url).content.decode()
         assert phone.post(url).status_code == 302
@@ -206,6 +208,16 @@ class TestConsentAndQuestionsOnThePhone:
         page = phone.get(f"/r/{live_round.join_code}/").content.decode()
         assert "You have withdrawn" in page
         assert Event.objects.filter(kind="participant.withdrew", participant=participant)
+        # Joining again is as someone new, and the join page does not greet the old self.
+        next_round = services.start_round(
+            services.create_round(live_round.workshop, title="Next", by=facilitator),
+            by=facilitator,
+        )
+        page = phone.get(f"/r/{next_round.join_code}/").content.decode()
+        assert "Take part" in page and "Welcome back" not in page
+        response = phone.post(f"/r/{live_round.join_code}/join/", {"display_name": ""})
+        assert response.status_code == 302
+        assert live_round.workshop.participants.count() == 2
 
 
 class TestParticipationSettings:

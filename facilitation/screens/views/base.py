@@ -80,6 +80,8 @@ def join_page(
             "This browser's earlier sign-in was not recognised. Join again, or use your code."
         )
     known = participant_from_cookies(request.COOKIES, round.workshop_id)
+    if known and known.withdrawn_at is not None:
+        known = None  # they join afresh, so no "welcome back"
     context = {
         "round": round,
         "known": known,
