@@ -20,6 +20,7 @@ Everything is deterministic: the same answers always give the same groups.
 from itertools import combinations
 
 from facilitation.workshops.models import Step
+from facilitation.workshops.participants import still_counted
 
 from .models import Endorsement, Response
 
@@ -125,7 +126,7 @@ def agreement(round, clauses):
     groups = group_participants(dilemma_answers(round))
     stances = {}
     for clause_id, participant_id, stance in Endorsement.objects.filter(
-        clause__in=[c.pk for c in clauses]
+        still_counted(), clause__in=[c.pk for c in clauses]
     ).values_list("clause_id", "participant_id", "stance"):
         stances.setdefault(clause_id, {})[participant_id] = stance
     by_clause = {}

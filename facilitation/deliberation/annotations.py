@@ -8,10 +8,12 @@ annotation finds its passage again after the facilitator corrects the text, or s
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Round, Step
+from facilitation.workshops.participants import may_take_part_refusal, still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
@@ -205,10 +207,14 @@ def placed_annotations(step, *, for_room=True):
     what authors deleted.
     """
     annotations = step.annotations.exclude(status=Annotation.Status.DELETED).prefetch_related(
-        "codes", "plus_ones"
+        "codes",
+        # A +1 of someone who withdrew stops counting, like their own notes.
+        Prefetch("plus_ones", queryset=PlusOne.objects.filter(still_counted("participant"))),
     )
     if for_room:
-        annotations = annotations.filter(status=Annotation.Status.VISIBLE, merged_into=None)
+        annotations = annotations.filter(
+            still_counted("participant"), status=Annotation.Status.VISIBLE, merged_into=None
+        )
     placed = []
     for annotation in annotations:
         found = anchor(step.body, _selector_of(annotation))
@@ -257,6 +263,8 @@ def _check_can_annotate(step, participant):
     round = step.round
     if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round before annotating."), status=403)
+    if refusal := may_take_part_refusal(participant):
+        raise ActionRefused(refusal, status=403)
     if step.kind != Step.Kind.FINDING:
         raise ActionRefused(_("Only findings can be annotated."), status=400)
     if round.status != Round.Status.LIVE:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round, Step
+from facilitation.workshops.participants import may_take_part_refusal, still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .models import (
@@ -116,6 +117,8 @@ def _check_participant(conduct, round, participant):
     round = Round.objects.select_related("current_step").get(pk=round.pk)
     if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round first."), status=403)
+    if refusal := may_take_part_refusal(participant):
+        raise ActionRefused(refusal, status=403)
     if round.status != Round.Status.LIVE:
         raise ActionRefused(_("The round is not running, so the code cannot be changed now."))
     step = round.current_step
@@ -817,7 +820,9 @@ def current_clauses(workshop):
 
 def proposed_clauses(workshop):
     return list(
-        Clause.objects.filter(workshop=workshop, status=Clause.Status.PROPOSED)
+        Clause.objects.filter(
+            still_counted("proposed_by"), workshop=workshop, status=Clause.Status.PROPOSED
+        )
         .order_by("created_at", "pk")
         .select_related(*_SHOWN_WITH)
         .prefetch_related("codes")
@@ -894,7 +899,7 @@ def support_of(*, clauses=(), amendments=()):
     endorsements = Endorsement.objects.filter(clause__in=list(by_clause)) | (
         Endorsement.objects.filter(amendment__in=list(by_amendment))
     )
-    for e in endorsements.order_by("pk"):
+    for e in endorsements.filter(still_counted()).order_by("pk"):
         support = by_clause[e.clause_id] if e.clause_id else by_amendment[e.amendment_id]
         if e.stance == Endorsement.Stance.AGREE:
             support.agree += 1

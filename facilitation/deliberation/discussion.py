@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from facilitation.live.push import notify_round
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Round, Step
+from facilitation.workshops.participants import may_take_part_refusal, still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .conduct import propose_clause
@@ -169,7 +170,9 @@ def clean_note(text):
 def notes_by_group(step):
     """The step's notes (deleted ones left out) by group id, oldest first."""
     notes = defaultdict(list)
-    for note in step.discussion_notes.filter(deleted=False).order_by("created_at", "pk"):
+    for note in step.discussion_notes.filter(still_counted(), deleted=False).order_by(
+        "created_at", "pk"
+    ):
         notes[note.group_id].append(note)
     return notes
 
@@ -207,6 +210,8 @@ def _check_can_write(step, participant):
     round = step.round
     if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round before adding notes."), status=403)
+    if refusal := may_take_part_refusal(participant):
+        raise ActionRefused(refusal, status=403)
     if step.kind != Step.Kind.DISCUSSION:
         raise ActionRefused(_("Notes can only be added to a discussion."), status=400)
     if round.status != Round.Status.LIVE:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Round, Step
+from facilitation.workshops.participants import may_take_part_refusal, still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 
 from .answer_kinds import ANSWER_KINDS, Answer
@@ -102,6 +103,8 @@ def check_can_answer(step, participant):
     round = step.round
     if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round before answering."), status=403)
+    if refusal := may_take_part_refusal(participant):
+        raise ActionRefused(refusal, status=403)
     if round.status == Round.Status.PAUSED:
         raise ActionRefused(_("The round is paused. You can answer when it resumes."))
     if round.status != Round.Status.LIVE:
@@ -118,7 +121,11 @@ def check_can_answer(step, participant):
 
 def answered_count(step):
     """How many have answered the step's current pass."""
-    return Response.objects.filter(step=step, pass_number=step.current_pass).count()
+    return (
+        Response.objects.filter(step=step, pass_number=step.current_pass)
+        .filter(still_counted("participant"))
+        .count()
+    )
 
 
 def own_answer(step, participant):

@@ -455,6 +455,17 @@ def _check_statements(statements, spec, problems, where):
     return cleaned
 
 
+def authored_settings(step):
+    """The settings the facilitator chose, without what running the step left there (a
+    report-back shown): what a copy of the step starts from."""
+    spec = spec_of(step.kind)
+    return {
+        key: value
+        for key, value in (step.settings or {}).items()
+        if spec.open_settings or key in spec.settings
+    }
+
+
 def content_of(step):
     """The content of a stored step (the facilitator's own statements only), ready to check again
     or to copy: what duplicating, undoing a deletion and exporting a template all start from."""
@@ -465,12 +476,7 @@ def content_of(step):
         "body": step.body,
         "hide_results": step.hide_results,
         "anonymous": step.anonymous,
-        # What the facilitator set, not what running the step left there (a report-back shown).
-        "settings": {
-            key: value
-            for key, value in (step.settings or {}).items()
-            if spec.open_settings or key in spec.settings
-        },
+        "settings": authored_settings(step),
         "options": [
             {
                 "label": option.label,

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from facilitation.deliberation.annotations import heat_map, own_annotations, placed_annotations
 from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group, own_notes
 from facilitation.deliberation.models import Annotation
+from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.groups import (
@@ -150,6 +151,8 @@ def finding_context(step, audience, own_notes):
 def results_context(step, kind):
     """The current pass's results and, on a second pass, the first one compared with it."""
     context = {"results": kind.results(step)}
+    if step.rerun_of_id:
+        context["then_now"] = then_and_now(step, context["results"])
     if step.current_pass > 1 and kind.answers.compare:
         context["first_results"] = kind.results(step, 1)
         context["comparison"] = kind.answers.compare(

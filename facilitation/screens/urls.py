@@ -1,15 +1,18 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from .forms import ThrottledAuthenticationForm
 from .views import (
     annotations,
     authoring,
     conduct,
+    consent,
     console,
     discussion,
     phone,
     projector,
+    rejoin,
+    rounds,
     statements,
 )
 
@@ -17,12 +20,36 @@ urlpatterns = [
     path("", phone.home, name="home"),
     path("r/<str:code>/", phone.phone_round, name="phone-round"),
     path("r/<str:code>/join/", phone.phone_join, name="phone-join"),
-    path("r/<str:code>/rejoin/", phone.phone_rejoin, name="phone-rejoin"),
+    path("r/<str:code>/rejoin/", rejoin.phone_rejoin, name="phone-rejoin"),
     path("r/<str:code>/steps/<int:step_id>/vote/", phone.phone_vote, name="phone-vote"),
     path("projector/<str:key>/", projector.projector, name="projector"),
     path("console/", console.console_home, name="console-home"),
     path("console/rounds/<int:round_id>/", console.console_round, name="console-round"),
     path("console/rounds/<int:round_id>/go/", console.console_go_to, name="console-go-to"),
+    path(
+        "console/rounds/<int:round_id>/new-round/",
+        rounds.console_new_round,
+        name="console-new-round",
+    ),
+    path(
+        "console/rounds/<int:round_id>/cards/",
+        rejoin.console_rejoin_cards,
+        name="console-rejoin-cards",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/participants/",
+        rounds.console_participation,
+        name="console-participation",
+    ),
+    # Only these two words: the workshop's other pages live under the same prefix.
+    re_path(
+        r"^console/workshops/(?P<workshop_id>[0-9]+)/(?P<action>archive|unarchive)/$",
+        rounds.console_archive,
+        name="console-archive",
+    ),
+    path("r/<str:code>/consent/", consent.phone_consent, name="phone-consent"),
+    path("r/<str:code>/about-you/", consent.phone_describe, name="phone-describe"),
+    path("r/<str:code>/withdraw/", consent.phone_withdraw, name="phone-withdraw"),
     path(
         "console/rounds/<int:round_id>/<slug:action>/",
         console.console_round_action,

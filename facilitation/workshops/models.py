@@ -190,6 +190,10 @@ class Step(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     # What a kind needs beyond the common fields (scale points and labels, a maximum of picks, ...).
     settings = models.JSONField(default=dict, blank=True)
+    # The step of an earlier round this one asks again: screens show then and now side by side.
+    rerun_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns"
+    )
 
     class Meta:
         ordering = ["round", "position"]

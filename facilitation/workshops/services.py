@@ -121,7 +121,10 @@ def join_round(round, *, display_name="", participant=None):
     display_name = clean_display_name(display_name)
     if not round.is_open_to_join:
         raise ActionRefused(_("This workshop round is not open to join."))
-    if participant is not None and participant.workshop_id != round.workshop_id:
+    if participant is not None and (
+        participant.workshop_id != round.workshop_id or participant.withdrawn_at is not None
+    ):
+        # Someone who withdrew and comes back takes part afresh, as a new participant.
         participant = None
     with transaction.atomic():
         if participant is None:
@@ -172,6 +175,11 @@ def find_participant_by_rejoin_code(round, code):
         raise ActionRefused(
             _("That personal code is not known in this workshop. Check it, or join as new."),
             status=404,
+        )
+    if participant.withdrawn_at is not None:
+        raise ActionRefused(
+            _("The person with that code has withdrawn from this workshop. Join as new instead."),
+            status=409,
         )
     return participant
 

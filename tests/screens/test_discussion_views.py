@@ -12,6 +12,7 @@ from facilitation.screens.stages import render_push
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of, split_into_groups
 from facilitation.workshops.models import BreakoutGroup, Event, GroupMembership, Step
+from facilitation.workshops.participants import describe_participant
 from tests.conftest import phone_for
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -28,6 +29,10 @@ def groups(live_round, participant, other_participant, facilitator):
     """Anna (P01) in group 1, Bo (P02) in group 2."""
     live_round.workshop.participant_attributes = [{"key": "role", "label": "Role"}]
     live_round.workshop.save()
+    # Both answer the workshop's question alike, so the split falls back on pseudonyms; having
+    # answered, their phones go straight to the stage.
+    for person in (participant, other_participant):
+        describe_participant(person, {"role": "Kommunikatör"})
     return split_into_groups(
         live_round, method="balanced", attribute="role", count=2, by=facilitator
     )

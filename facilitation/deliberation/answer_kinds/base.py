@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused
 
 from ..models import Response
@@ -42,8 +43,11 @@ def as_int(text, message):
 
 
 def answers_of(step, pass_number):
-    """The pass's answers the room may see (hidden ones are kept in the record only)."""
-    return Response.objects.filter(step=step, pass_number=pass_number, hidden=False)
+    """The pass's answers the room may see (hidden ones, and those of people who withdrew, are
+    kept in the record only)."""
+    return Response.objects.filter(step=step, pass_number=pass_number, hidden=False).filter(
+        still_counted("participant")
+    )
 
 
 def percent(part, whole):

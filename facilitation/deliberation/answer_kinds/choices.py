@@ -3,7 +3,6 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from .base import Answer, answers_of, as_int, one_value, percent, refuse
@@ -55,11 +54,11 @@ def clean_single_choice(step, payload):
 
 
 def tally_single_choice(step, pass_number):
-    counted = Q(responses__pass_number=pass_number, responses__hidden=False)
-    options = list(step.options.annotate(votes=Count("responses", filter=counted)))
-    total = sum(o.votes for o in options)
+    votes = Counter(answers_of(step, pass_number).values_list("option_id", flat=True))
+    options = list(step.options.all())
+    total = sum(votes[o.pk] for o in options)
     return ChoiceResults(
-        [OptionResult(o, o.votes, percent(o.votes, total)) for o in options], total
+        [OptionResult(o, votes[o.pk], percent(votes[o.pk], total)) for o in options], total
     )
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from facilitation.workshops.participants import still_counted
+
 from ..models import Statement
 from .base import Answer, answers_of, as_int, one_value, percent, refuse
 
@@ -87,7 +89,11 @@ def merge_statement_answers(previous, new):
 
 
 def tally_statements(step, pass_number):
-    statements = list(step.statements.exclude(status=Statement.Status.REJECTED))
+    statements = list(
+        step.statements.exclude(status=Statement.Status.REJECTED).filter(
+            still_counted("submitted_by")
+        )
+    )
     counts = {str(s.pk): dict.fromkeys(STATEMENT_ANSWERS, 0) for s in statements}
     total = 0
     for value in answers_of(step, pass_number).values_list("value", flat=True):

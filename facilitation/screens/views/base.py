@@ -79,7 +79,9 @@ def phone_context(round, participant):
     )
 
 
-def join_page(request, round, *, join_form=None, rejoin_form=None, error=None, status=200):
+def join_page(
+    request, round, *, join_form=None, rejoin_form=None, error=None, status=200, rejoin_open=False
+):
     if error is None and not round.is_open_to_join:
         error = (
             _("This workshop round has ended, so it can no longer be joined.")
@@ -92,12 +94,15 @@ def join_page(request, round, *, join_form=None, rejoin_form=None, error=None, s
             "This browser's earlier sign-in was not recognised. Join again, or use your code."
         )
     known = participant_from_cookies(request.COOKIES, round.workshop_id)
+    if known and known.withdrawn_at is not None:
+        known = None  # they join afresh, so no "welcome back"
     context = {
         "round": round,
         "known": known,
         "join_form": join_form or JoinForm(initial={"display_name": known and known.display_name}),
         "rejoin_form": rejoin_form or RejoinForm(),
         "error": error,
+        "rejoin_open": rejoin_open,
     }
     return render(request, "phone/join.html", context, status=status)
 

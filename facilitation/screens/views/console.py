@@ -25,8 +25,12 @@ from .base import (
 @login_required
 @require_GET
 def console_home(request):
-    workshops = Workshop.objects.filter(facilitators=request.user).prefetch_related("rounds")
-    return render(request, "console/home.html", {"workshops": workshops})
+    # Archived workshops leave the list; "?archived=1" lists them to open, export or unarchive.
+    archived = request.GET.get("archived") == "1"
+    workshops = Workshop.objects.filter(
+        facilitators=request.user, archived_at__isnull=not archived
+    ).prefetch_related("rounds")
+    return render(request, "console/home.html", {"workshops": workshops, "archived": archived})
 
 
 @login_required

@@ -11,18 +11,18 @@ from facilitation.deliberation.services import submit_answer
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
-from ..forms import JoinCodeForm, JoinForm, RejoinForm
+from ..forms import JoinCodeForm, JoinForm
 from ..identity import participant_from_cookies, remember_participant
 from ..stages import PARTICIPANT, stage_context
 from .base import (
     answer_on_stage,
     attending,
-    first_error,
     join_page,
     participant_browser,
     phone_context,
     round_for_phone,
 )
+from .consent import participation_page
 
 
 @require_GET
@@ -44,6 +44,8 @@ def phone_round(request, code):
     participant = attending(request, round)
     if participant is None:
         return join_page(request, round)
+    if page := participation_page(request, round, participant):
+        return page
     context = {
         "participant": participant,
         "welcome": "welcome" in request.GET,
@@ -70,25 +72,6 @@ def phone_join(request, code):
             request, round, join_form=form, error=refusal.message, status=refusal.status
         )
     response = redirect(reverse("phone-round", args=[round.join_code]) + "?welcome")
-    remember_participant(response, participant)
-    return response
-
-
-@require_POST
-@ratelimit(key="ip", rate="30/m", block=True)
-def phone_rejoin(request, code):
-    round = round_for_phone(code)
-    form = RejoinForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.ActionRefused(first_error(form), status=400)
-        participant = services.find_participant_by_rejoin_code(
-            round, form.cleaned_data["rejoin_code"]
-        )
-        services.join_round(round, participant=participant)
-    except services.ActionRefused as refusal:
-        return join_page(request, round, rejoin_form=form, error=refusal.message, status=400)
-    response = redirect("phone-round", round.join_code)
     remember_participant(response, participant)
     return response
 
