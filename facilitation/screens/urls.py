@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ThrottledAuthenticationForm
-from .views import annotations, console, phone, projector, statements
+from .views import annotations, console, exports, phone, projector, statements
 
 urlpatterns = [
     path("", phone.home, name="home"),
@@ -84,5 +84,15 @@ urlpatterns = [
         "console/rounds/<int:round_id>/annotations/<int:annotation_id>/<slug:action>/",
         annotations.console_moderate_annotation,
         name="console-moderate-annotation",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/exports/",
+        exports.console_exports,
+        name="console-exports",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/exports/download/",
+        exports.console_download_export,
+        name="console-download-export",
     ),
 ]

@@ -24,7 +24,10 @@ from .base import (
 @require_GET
 def console_home(request):
     workshops = Workshop.objects.filter(facilitators=request.user).prefetch_related("rounds")
-    return render(request, "console/home.html", {"workshops": workshops})
+    researched = Workshop.objects.filter(researchers=request.user).exclude(
+        facilitators=request.user
+    )
+    return render(request, "console/home.html", {"workshops": workshops, "researched": researched})
 
 
 @login_required
