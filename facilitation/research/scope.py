@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
+from facilitation.deliberation.models import Annotation, Response, Statement
 from facilitation.workshops.models import Participant, Round, Workshop
 
 # Rows are read from the database in chunks of this size, so memory stays flat for big workshops.
@@ -108,10 +109,18 @@ class ExportScope:
         """Annotations of withdrawn participants that "remove" leaves out (events name them)."""
         if not (self.removes_withdrawn and self.withdrawn_ids):
             return set()
-        from facilitation.deliberation.models import Annotation
-
         return set(
             Annotation.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
+                "pk", flat=True
+            )
+        )
+
+    @cached_property
+    def removed_statement_ids(self):
+        if not (self.removes_withdrawn and self.withdrawn_ids):
+            return set()
+        return set(
+            Statement.objects.filter(submitted_by_id__in=self.withdrawn_ids).values_list(
                 "pk", flat=True
             )
         )
@@ -120,8 +129,6 @@ class ExportScope:
     def removed_response_ids(self):
         if not (self.removes_withdrawn and self.withdrawn_ids):
             return set()
-        from facilitation.deliberation.models import Response
-
         return set(
             Response.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
                 "pk", flat=True

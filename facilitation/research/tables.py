@@ -289,10 +289,14 @@ def scope_events(scope):
 
 def kept_events(scope):
     """The scope's events, without those about a withdrawn participant's removed contributions."""
-    annotations, responses = scope.removed_annotation_ids, scope.removed_response_ids
+    removed = {
+        "annotation": scope.removed_annotation_ids,
+        "response": scope.removed_response_ids,
+        "statement": scope.removed_statement_ids,
+    }
     for e in scope_events(scope).iterator(chunk_size=CHUNK_SIZE):
         payload = e.payload if isinstance(e.payload, dict) else {}
-        if payload.get("annotation") in annotations or payload.get("response") in responses:
+        if any(payload.get(key) in ids for key, ids in removed.items() if ids):
             continue
         yield e
 
