@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -34,7 +35,7 @@ def test_a_facilitator_downloads_a_round_export_with_and_without_names(
         sample.get_by_role("button", name="Tables (CSV, zipped)").click()
     download = download_info.value
     assert download.suggested_filename.endswith("-tables.zip")
-    archive = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
     participants = list(
         csv.DictReader(io.StringIO(archive.read("participants.csv").decode("utf-8-sig")))
     )
@@ -43,6 +44,6 @@ def test_a_facilitator_downloads_a_round_export_with_and_without_names(
     sample.get_by_label("Include display names").check()
     with page.expect_download() as download_info:
         sample.get_by_role("button", name="Focus-group transcript (text)").click()
-    text = open(download_info.value.path(), encoding="utf-8").read()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert "--- 1. Treating citizens equally ---" in text
     assert "\nP01: " in text or "(P01): " in text
