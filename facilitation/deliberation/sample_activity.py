@@ -14,11 +14,12 @@ from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
 from .anchoring import sentences
-from .annotations import annotate
+from .annotations import annotate, moderate_annotation
 from .answer_kinds.placement import HIGHEST, LOWEST
 from .answer_kinds.ranking import RANK_FIELD
 from .answer_kinds.statements import STATEMENT_ANSWERS
 from .models import Code
+from .moderation import set_answer_hidden
 from .services import submit_answer
 
 # Short texts written for the demo (not quotes); by the demo's language.
@@ -138,7 +139,19 @@ def annotate_findings(round, step, participants, facilitator, rng, texts):
         )
 
 
-SAMPLE_ACTIVITIES = [answer_steps, annotate_findings]
+def moderate_a_little(round, step, participants, facilitator, rng, texts):
+    """Pin the first note on a finding and hide one open answer, as a facilitator would."""
+    if step.kind == Step.Kind.FINDING:
+        first = step.annotations.order_by("created_at", "pk").first()
+        if first is not None:
+            moderate_annotation(first, action="pin", by=facilitator)
+    elif step.kind == Step.Kind.OPEN_TEXT:
+        last = step.responses.order_by("-created_at", "-pk").first()
+        if last is not None:
+            set_answer_hidden(last, True, by=facilitator)
+
+
+SAMPLE_ACTIVITIES = [answer_steps, annotate_findings, moderate_a_little]
 
 
 def add_sample_round(workshop, *, language="en", facilitator=None):

@@ -287,14 +287,18 @@ def scope_events(scope):
     return events.order_by("created_at", "pk")
 
 
-def kept_events(scope):
-    """The scope's events, without those about a withdrawn participant's removed contributions."""
+def kept_events(scope, only=None):
+    """The scope's events (those matching ``only``, a Q, if given), without those about a
+    withdrawn participant's removed contributions."""
     removed = {
         "annotation": scope.removed_annotation_ids,
         "response": scope.removed_response_ids,
         "statement": scope.removed_statement_ids,
     }
-    for e in scope_events(scope).iterator(chunk_size=CHUNK_SIZE):
+    events = scope_events(scope)
+    if only is not None:
+        events = events.filter(only)
+    for e in events.iterator(chunk_size=CHUNK_SIZE):
         payload = e.payload if isinstance(e.payload, dict) else {}
         if any(payload.get(key) in ids for key, ids in removed.items() if ids):
             continue

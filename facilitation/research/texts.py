@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from facilitation.deliberation.anchoring import Selector
 from facilitation.deliberation.models import Annotation, Response, Statement
 from facilitation.workshops.models import Step
@@ -156,7 +158,6 @@ FACILITATION_EVENTS = {
     "statement.approved": "Statement approved",
     "statement.rejected": "Statement rejected",
 }
-MODERATION_PREFIXES = ("answer.", "annotation.", "statement.")
 LOG_COLUMNS = [
     "time",
     "round_id",
@@ -172,11 +173,10 @@ LOG_COLUMNS = [
 def facilitation_events(scope, *, moderation_only=False):
     """Events that changed what the room saw: facilitator actions, in time order."""
     steps = {s.pk: s for s in scope_steps(scope).only("pk", "position", "title")}
-    for event in kept_events(scope):
-        if not (event.user_id or event.kind in FACILITATION_EVENTS) or event.participant_id:
-            continue
-        if moderation_only and not event.kind.startswith(MODERATION_PREFIXES):
-            continue
+    only = (Q(user__isnull=False) | Q(kind__in=FACILITATION_EVENTS)) & Q(participant__isnull=True)
+    if moderation_only:
+        only &= Q(kind__regex=r"^(answer|annotation|statement)\.")
+    for event in kept_events(scope, only):
         yield event, steps.get(event.step_id)
 
 

@@ -122,6 +122,7 @@ class TestTexts:
         )
         assert "voting.locked" in kinds and "round.closed" in kinds
         assert "answer.given" not in kinds
+        assert "annotation.pin" in kinds and "answer.hidden" in kinds
         times = [row["time"] for row in rows]
         assert times == sorted(times)
 
@@ -184,6 +185,12 @@ class TestQda:
         assert sorted(c.get("name") for c in cases) == [f"P{n:02d}" for n in range(1, 13)]
         notes = [n.get("name") for n in project.findall("q:Notes/q:Note", NS)]
         assert any(name.startswith("Facilitation log") for name in notes)
+        moderation = next(
+            n for n in project.findall("q:Notes/q:Note", NS) if n.get("name").startswith("Mod")
+        )
+        text = moderation.find("q:PlainTextContent", NS).text
+        assert "Annotation pinned" in text and "Answer hidden from the room" in text
+        assert "Projector shows" not in text
         coded = project.findall(".//q:PlainTextSelection/q:Coding/q:CodeRef", NS)
         guids = {c.get("guid") for c in project.iterfind(".//q:Code", NS)}
         assert coded and all(ref.get("targetGUID") in guids for ref in coded)
