@@ -22,6 +22,8 @@ from facilitation.workshops.models import Participant, Round, Workshop
 CHUNK_SIZE = 2000
 # Event payload keys that never leave the server, whatever an event of a later capability records.
 SECRET_KEYS = frozenset({"token", "rejoin_code", "join_code", "projector_key", "cookie", "secret"})
+# Payload keys that name a person: exported only when names were asked for.
+NAME_KEYS = frozenset({"display_name", "username", "email"})
 
 
 @dataclass
@@ -146,10 +148,15 @@ def iso(moment):
     return moment.isoformat() if moment else ""
 
 
-def clean_payload(payload):
-    """An event payload without any secret key, at any depth."""
+def clean_payload(payload, *, include_names=False):
+    """An event payload without any secret key, at any depth, and without names unless asked."""
+    dropped = SECRET_KEYS if include_names else SECRET_KEYS | NAME_KEYS
     if isinstance(payload, dict):
-        return {k: clean_payload(v) for k, v in payload.items() if k not in SECRET_KEYS}
+        return {
+            k: clean_payload(v, include_names=include_names)
+            for k, v in payload.items()
+            if k not in dropped
+        }
     if isinstance(payload, list):
-        return [clean_payload(v) for v in payload]
+        return [clean_payload(v, include_names=include_names) for v in payload]
     return payload

@@ -315,7 +315,7 @@ def event_rows(scope):
             scope.pseudonym(e.participant_id),
             actor(e),
             e.kind,
-            as_json_text(clean_payload(e.payload)),
+            as_json_text(clean_payload(e.payload, include_names=scope.include_names)),
         )
 
 

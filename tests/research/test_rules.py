@@ -5,12 +5,15 @@ import json
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 from openpyxl import load_workbook
 
 from facilitation.deliberation.models import Annotation, Response
 from facilitation.deliberation.services import submit_answer
 from facilitation.research.exports import EXPORT_FORMATS
-from facilitation.research.scope import ExportScope
+from facilitation.research.scope import ExportScope, clean_payload
 from facilitation.research.tabular import safe_cell
 from facilitation.workshops import services
 from facilitation.workshops.models import Participant, Step, Workshop
@@ -153,3 +156,32 @@ def test_anonymous_answers_name_nobody(workshop, facilitator, participant, live_
     assert [(r["participant"], r["value"]) for r in answers] == [("", "3")]
     given = [r for r in tables["events"] if r["kind"] == "answer.given"]
     assert [r["participant"] for r in given] == [""]
+
+
+class TestBadText:
+    @given(st.text())
+    def test_no_text_starts_like_a_formula_after_escaping(self, text):
+        cell = safe_cell(text)
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert cell in (text, "'" + text)
+
+    @given(st.text())
+    def test_any_text_becomes_well_formed_xml(self, text):
+        import xml.etree.ElementTree as ET
+
+        from facilitation.research.qdpx import xml_text
+
+        element = ET.Element("Note", {"name": xml_text(text)})
+        element.text = xml_text(text)
+        etree.fromstring(ET.tostring(element))
+
+    def test_secret_and_name_keys_leave_event_payloads(self):
+        payload = {
+            "token": "T",
+            "nested": [{"rejoin_code": "R", "display_name": "Anna", "kept": 1}],
+            "join_code": "J",
+        }
+        assert clean_payload(payload) == {"nested": [{"kept": 1}]}
+        assert clean_payload(payload, include_names=True) == {
+            "nested": [{"display_name": "Anna", "kept": 1}]
+        }
