@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "facilitation.deliberation",
     "facilitation.screens",
     "facilitation.live",
+    "facilitation.research",
 ]
 
 MIDDLEWARE = [

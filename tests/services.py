@@ -13,6 +13,19 @@ from urllib.parse import urlparse
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The REFI-QDA Project schema (QDA-XML 1.0, https://www.qdasoftware.org) is reference material the
+# project does not ship: REFI_SCHEMA names it, else it is looked for beside the checkout.
+_REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFI_SCHEMA_PLACES = [
+    os.environ.get("REFI_SCHEMA", ""),
+    os.path.join(os.path.dirname(_REPOSITORY), "shared", "refi", "Project.xsd"),
+    "/work/shared/refi/Project.xsd",
+]
+
+
+def refi_schema():
+    """The path of the REFI-QDA Project schema on this machine, or None."""
+    return next((place for place in REFI_SCHEMA_PLACES if place and os.path.isfile(place)), None)
 
 
 def services_required():

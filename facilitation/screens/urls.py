@@ -9,6 +9,7 @@ from .views import (
     consent,
     console,
     discussion,
+    exports,
     phone,
     projector,
     rejoin,
@@ -262,5 +263,15 @@ urlpatterns = [
         "console/rounds/<int:round_id>/conduct/open-any-time/",
         conduct.console_conduct_open,
         name="console-conduct-open",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/exports/",
+        exports.console_exports,
+        name="console-exports",
+    ),
+    path(
+        "console/workshops/<int:workshop_id>/exports/download/",
+        exports.console_download_export,
+        name="console-download-export",
     ),
 ]

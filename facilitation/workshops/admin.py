@@ -13,7 +13,7 @@ class StepInline(admin.TabularInline):
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
     list_display = ["title", "created_at"]
-    filter_horizontal = ["facilitators"]
+    filter_horizontal = ["facilitators", "researchers"]
 
 
 @admin.register(Round)

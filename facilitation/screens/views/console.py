@@ -30,7 +30,11 @@ def console_home(request):
     workshops = Workshop.objects.filter(
         facilitators=request.user, archived_at__isnull=not archived
     ).prefetch_related("rounds")
-    return render(request, "console/home.html", {"workshops": workshops, "archived": archived})
+    researched = Workshop.objects.filter(researchers=request.user).exclude(
+        facilitators=request.user
+    )
+    context = {"workshops": workshops, "archived": archived, "researched": researched}
+    return render(request, "console/home.html", context)
 
 
 @login_required

@@ -1,0 +1,105 @@
+"""Every export format in one registry: its file name, media type and the bytes it streams.
+
+The console's exports page, the ``export_workshop`` command and the tests all go through
+``EXPORT_FORMATS``, so a new format is one entry here.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .qdpx import qdc_chunks, qdpx_chunks
+from .scope import ExportScope
+from .tabular import csv_zip, json_chunks, xlsx_chunks
+from .texts import jsonld_chunks, log_chunks, transcript_chunks
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    key: str
+    label: str
+    suffix: str
+    content_type: str
+    chunks: Callable[[ExportScope], Iterable[bytes]]
+    opens_in: str
+
+    def filename(self, scope):
+        return f"{scope.basename}{self.suffix}"
+
+
+EXPORT_FORMATS = {
+    f.key: f
+    for f in [
+        ExportFormat(
+            "csv",
+            _("Tables (CSV, zipped)"),
+            "-tables.zip",
+            "application/zip",
+            csv_zip,
+            _("R, pandas, SPSS, Excel"),
+        ),
+        ExportFormat(
+            "xlsx",
+            _("Workbook (XLSX)"),
+            ".xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_chunks,
+            _("Excel, LibreOffice, Numbers"),
+        ),
+        ExportFormat(
+            "json",
+            _("Complete record (JSON)"),
+            ".json",
+            "application/json",
+            json_chunks,
+            _("Python, R, any programming language"),
+        ),
+        ExportFormat(
+            "qdpx",
+            _("QDA project (REFI-QDA .qdpx)"),
+            ".qdpx",
+            "application/zip",
+            qdpx_chunks,
+            _("ATLAS.ti, MAXQDA, NVivo, QualCoder"),
+        ),
+        ExportFormat(
+            "qdc",
+            _("Codebook (REFI-QDA .qdc)"),
+            ".qdc",
+            "application/xml",
+            qdc_chunks,
+            _("ATLAS.ti, MAXQDA, NVivo, QualCoder"),
+        ),
+        ExportFormat(
+            "transcript",
+            _("Focus-group transcript (text)"),
+            "-transcript.txt",
+            "text/plain; charset=utf-8",
+            transcript_chunks,
+            _("MAXQDA, NVivo, any text editor"),
+        ),
+        ExportFormat(
+            "log",
+            _("Facilitation log (CSV)"),
+            "-facilitation-log.csv",
+            "text/csv; charset=utf-8",
+            log_chunks,
+            _("Excel, R, pandas"),
+        ),
+        ExportFormat(
+            "jsonld",
+            _("Annotations (W3C Web Annotation JSON-LD)"),
+            "-annotations.jsonld",
+            "application/ld+json",
+            jsonld_chunks,
+            _("Hypothesis-style annotation tools, Python"),
+        ),
+    ]
+}
+
+
+def write_export(scope, key, file):
+    """Write the export ``key`` of ``scope`` to an open binary file, chunk by chunk."""
+    for chunk in EXPORT_FORMATS[key].chunks(scope):
+        file.write(chunk)

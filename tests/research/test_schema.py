@@ -1,0 +1,81 @@
+"""The REFI-QDA files validate against the REFI-QDA Project schema (QDA-XML 1.0)."""
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from facilitation.research.qdpx import CODEBOOK_NS, PROJECT_NS
+from facilitation.research.scope import ExportScope
+from tests.services import refi_schema, require
+
+from .conftest import export_bytes
+
+
+@pytest.fixture(scope="module")
+def schema():
+    """The REFI-QDA Project schema; set REFI_SCHEMA to its path where it lives elsewhere."""
+    path = refi_schema()
+    require("The REFI-QDA Project schema (set REFI_SCHEMA to Project.xsd)", path)
+    return etree.XMLSchema(etree.parse(path))
+
+
+def assert_valid(document, schema):
+    if not schema.validate(document):
+        pytest.fail("\n".join(str(error) for error in schema.error_log))
+
+
+def test_the_project_validates(scope, schema):
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(scope, "qdpx")))
+    assert_valid(etree.fromstring(archive.read("project.qde")), schema)
+
+
+def test_a_round_project_with_names_and_attributes_validates(workshop, played_round, schema):
+    workshop.participant_attributes = [{"key": "municipality", "label": "Municipality"}]
+    workshop.save()
+    first = played_round.attendances.first().participant
+    first.attributes = {"municipality": "Lund <&> \x01"}
+    first.save()
+    scope = ExportScope(workshop, played_round, include_names=True)
+    project = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(export_bytes(scope, "qdpx"))).read("project.qde")
+    )
+    assert_valid(project, schema)
+    values = project.findall(f".//{{{PROJECT_NS}}}TextValue")
+    assert [v.text for v in values] == ["Lund <&> "]
+
+
+def test_an_empty_workshop_still_makes_a_valid_project(workshop, schema):
+    assert_valid(
+        etree.fromstring(
+            zipfile.ZipFile(io.BytesIO(export_bytes(ExportScope(workshop), "qdpx"))).read(
+                "project.qde"
+            )
+        ),
+        schema,
+    )
+
+
+def test_the_schema_rejects_a_broken_project(scope, schema):
+    """The validation can fail: a selection without its required positions is refused."""
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(scope, "qdpx")))
+    project = etree.fromstring(archive.read("project.qde"))
+    selection = project.find(f".//{{{PROJECT_NS}}}PlainTextSelection")
+    del selection.attrib["startPosition"]
+    assert not schema.validate(project)
+
+
+def test_the_codebook_validates_against_the_codebook_part_of_the_project_schema(scope, schema):
+    """The REFI codebook schema (Codebook.xsd) is not published with the project schema we have,
+    so the .qdc's codes are checked as the CodeBook of an otherwise empty project: the same
+    CodeBookType that Codebook.xsd declares."""
+    codebook = etree.fromstring(export_bytes(scope, "qdc"))
+    assert codebook.tag == f"{{{CODEBOOK_NS}}}CodeBook"
+    project = etree.Element(f"{{{PROJECT_NS}}}Project", name="codebook check")
+    copy = etree.SubElement(project, f"{{{PROJECT_NS}}}CodeBook")
+    for element in codebook.iter():
+        element.tag = f"{{{PROJECT_NS}}}{etree.QName(element).localname}"
+    copy.extend(list(codebook))
+    assert_valid(project, schema)
+    assert len(project.findall(f".//{{{PROJECT_NS}}}Code")) > 6

@@ -1,0 +1,130 @@
+"""The exports page and its downloads: for the workshop's facilitators and researchers only."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from facilitation.research.exports import EXPORT_FORMATS
+from tests.conftest import phone_for
+
+from .test_formats import csv_tables
+
+
+def page_url(workshop):
+    return f"/console/workshops/{workshop.pk}/exports/"
+
+
+def download_url(workshop, key, **extra):
+    query = "&".join(f"{k}={v}" for k, v in {"format": key, **extra}.items())
+    return f"/console/workshops/{workshop.pk}/exports/download/?{query}"
+
+
+def body(response):
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def researcher(workshop):
+    user = get_user_model().objects.create_user("researcher", password="a third pass phrase")
+    workshop.researchers.add(user)
+    return user
+
+
+class TestAccess:
+    def test_a_stranger_gets_nothing(self, client, stranger, workshop, played_round):
+        client.force_login(stranger)
+        assert client.get(page_url(workshop)).status_code == 404
+        for key in EXPORT_FORMATS:
+            assert client.get(download_url(workshop, key)).status_code == 404
+
+    def test_a_participant_gets_nothing(self, workshop, played_round):
+        participant = played_round.attendances.first().participant
+        phone = phone_for(participant)
+        for url in (page_url(workshop), download_url(workshop, "csv")):
+            response = phone.get(url)
+            assert response.status_code == 302
+            assert response.url.startswith("/accounts/login/")
+
+    def test_a_round_of_another_workshop_is_not_found(self, console, workshop, stranger):
+        from facilitation.workshops.models import Workshop
+        from facilitation.workshops.services import create_round
+
+        other = Workshop.objects.create(title="Theirs")
+        other.facilitators.add(stranger)
+        theirs = create_round(other, title="Their round")
+        response = console.get(download_url(workshop, "csv", round=theirs.pk))
+        assert response.status_code == 404
+        assert console.get(download_url(workshop, "nonsense")).status_code == 404
+        assert console.get(download_url(workshop, "csv", round="x")).status_code == 404
+
+    def test_the_console_home_links_the_exports(self, console, workshop):
+        assert page_url(workshop) in console.get("/console/").content.decode()
+
+
+class TestDownloads:
+    @pytest.mark.parametrize("key", list(EXPORT_FORMATS))
+    def test_a_researcher_downloads_every_format(
+        self, client, researcher, workshop, played_round, key
+    ):
+        client.force_login(researcher)
+        response = client.get(download_url(workshop, key))
+        assert response.status_code == 200
+        assert response.streaming
+        assert response["Content-Type"] == EXPORT_FORMATS[key].content_type
+        assert "attachment" in response["Content-Disposition"]
+        assert response["Cache-Control"] == "private, no-store"
+        assert len(body(response)) > 100
+
+    def test_names_only_when_ticked(self, console, workshop, played_round):
+        first = played_round.attendances.first().participant
+        first.display_name = "Greta"
+        first.save()
+        without = csv_tables(body(console.get(download_url(workshop, "csv"))))
+        with_names = csv_tables(body(console.get(download_url(workshop, "csv", names=1))))
+        assert "Greta" not in {r["display_name"] for r in without["participants"]}
+        assert "Greta" in {r["display_name"] for r in with_names["participants"]}
+
+    def test_a_round_download_is_named_for_the_round(self, console, workshop, played_round):
+        response = console.get(download_url(workshop, "qdpx", round=played_round.pk))
+        assert f"round-{played_round.pk}.qdpx" in response["Content-Disposition"]
+        assert "project.qde" in zipfile.ZipFile(io.BytesIO(body(response))).namelist()
+
+    def test_the_page_offers_every_format_for_the_workshop_and_each_round(
+        self, client, researcher, workshop, played_round
+    ):
+        client.force_login(researcher)
+        page = client.get(page_url(workshop)).content.decode()
+        for export in EXPORT_FORMATS.values():
+            assert page.count(f'value="{export.key}"') == 1 + workshop.rounds.count()
+        assert f'name="round" value="{played_round.pk}"' in page
+        assert 'name="names" value="1"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_download_streams_in_pieces(async_client, facilitator, workshop):
+    """Django reads a synchronous iterator whole under ASGI; the view hands it over in pieces."""
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    await sync_to_async(_play)(workshop, facilitator)
+    await async_client.aforce_login(facilitator)
+    try:
+        response = await async_client.get(download_url(workshop, "json"))
+        assert response.status_code == 200
+        assert response.is_async
+        pieces = [piece async for piece in response.streaming_content]
+    finally:
+        # The worker thread's connection would keep the test database from being dropped.
+        await sync_to_async(connections.close_all)()
+    assert pieces and all(pieces)
+    record = json.loads(b"".join(pieces))
+    assert len(record["rounds"]) == 2
+
+
+def _play(workshop, facilitator):
+    from facilitation.deliberation.sample_activity import add_sample_round
+
+    add_sample_round(workshop, facilitator=facilitator)
