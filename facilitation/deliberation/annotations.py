@@ -247,11 +247,19 @@ def sentence_spans(step):
 
 
 def _lock(step):
-    return Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+    return (
+        Step.objects.select_for_update(of=("self", "round"))
+        .select_related("round__workshop")
+        .get(pk=step.pk)
+    )
 
 
 def _own(annotation, participant):
-    annotation = Annotation.objects.select_for_update().select_related("step").get(pk=annotation.pk)
+    annotation = (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("step")
+        .get(pk=annotation.pk)
+    )
     if annotation.participant_id != participant.pk:
         raise ActionRefused(_("You can only change your own notes."), status=403)
     if annotation.status == Annotation.Status.DELETED:

@@ -45,7 +45,9 @@ def clean_content(data, *, allow_ids=False):
 
 
 def _locked_round(round):
-    locked = Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
+    locked = (
+        Round.objects.select_for_update(of=("self",)).select_related("workshop").get(pk=round.pk)
+    )
     if locked.is_closed:
         raise ActionRefused(_("This round is closed; its agenda can no longer change."))
     return locked

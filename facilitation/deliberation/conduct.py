@@ -147,7 +147,11 @@ def _clause(clause, conduct):
 
 
 def _amendment(amendment, conduct):
-    amendment = Amendment.objects.select_for_update().select_related("clause").get(pk=amendment.pk)
+    amendment = (
+        Amendment.objects.select_for_update(of=("self",))
+        .select_related("clause")
+        .get(pk=amendment.pk)
+    )
     if amendment.clause.workshop_id != conduct.workshop_id:
         raise ActionRefused(_("That amendment belongs to another workshop."), status=404)
     return amendment

@@ -193,11 +193,15 @@ def own_notes(step, participant_ids):
 
 
 def _lock(step):
-    return Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+    return (
+        Step.objects.select_for_update(of=("self", "round"))
+        .select_related("round__workshop")
+        .get(pk=step.pk)
+    )
 
 
 def _own(note, participant):
-    notes = DiscussionNote.objects.select_for_update().select_related("step", "group")
+    notes = DiscussionNote.objects.select_for_update(of=("self",)).select_related("step", "group")
     note = notes.get(pk=note.pk)
     if note.participant_id != participant.pk:
         raise ActionRefused(_("You can only change your own notes."), status=403)

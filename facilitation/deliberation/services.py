@@ -28,7 +28,11 @@ def submit_answer(step, participant, payload):
     answered, and the answer cannot be changed.
     """
     with transaction.atomic():
-        step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        step = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         check_can_answer(step, participant)
         kind = ANSWER_KINDS[step.kind]
         answer = kind.clean(step, payload)
@@ -165,7 +169,11 @@ def open_second_pass(step, *, by):
     a ``pass.opened`` event is recorded and every screen shows the step anew.
     """
     with transaction.atomic():
-        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        locked = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         kind = ANSWER_KINDS.get(locked.kind)
         if not kind or not kind.second_pass:
             raise ActionRefused(_("This kind of step has no second vote."), status=400)

@@ -53,7 +53,11 @@ def submit_statement(step, participant, text):
     ``statement.submitted`` event, and a push of the results (the console lists what waits).
     """
     with transaction.atomic():
-        step = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        step = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         check_can_answer(step, participant)
         if step.kind != Step.Kind.STATEMENTS:
             raise ActionRefused(_("This step takes no statements."), status=400)

@@ -48,7 +48,11 @@ def update_workshop(workshop, *, by, **fields):
 
 def rename_round(round, *, title, by):
     with transaction.atomic():
-        locked = Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
+        locked = (
+            Round.objects.select_for_update(of=("self",))
+            .select_related("workshop")
+            .get(pk=round.pk)
+        )
         if locked.title != title:
             previous, locked.title = locked.title, title
             locked.save(update_fields=["title"])

@@ -187,9 +187,11 @@ def find_participant_by_rejoin_code(round, code):
 def _lock(round):
     """Re-read the round inside the transaction, locked, so concurrent changes queue up.
 
-    The functions below change that locked copy and then refresh the caller's instance.
+    The functions below change that locked copy and then refresh the caller's instance. Only the
+    round's row is locked (``of``): on PostgreSQL a plain FOR UPDATE with ``select_related`` would
+    lock the workshop's row too, and queue (or deadlock) against people joining.
     """
-    return Round.objects.select_for_update().select_related("workshop").get(pk=round.pk)
+    return Round.objects.select_for_update(of=("self",)).select_related("workshop").get(pk=round.pk)
 
 
 def _refusal_for_status(status):
@@ -284,7 +286,11 @@ def move_through_agenda(round, offset, *, by):
 
 def _change_step(step, *, field, value, kind, by):
     with transaction.atomic():
-        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        locked = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         if locked.round.is_closed:
             raise ActionRefused(_("This round is closed; nothing in it can change."))
         if getattr(locked, field) != value:
@@ -306,7 +312,11 @@ def lock_voting(step, *, by):
 def unlock_voting(step, *, by):
     """Open answers again, also after a timer ran out (the timer is cleared)."""
     with transaction.atomic():
-        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        locked = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         if locked.round.is_closed:
             raise ActionRefused(_("This round is closed; nothing in it can change."))
         if not locked.accepts_answers():
@@ -341,7 +351,11 @@ def start_timer(step, *, seconds, by):
     if seconds not in TIMER_SECONDS:
         raise ActionRefused(_("Choose one of the timer lengths offered."), status=400)
     with transaction.atomic():
-        locked = Step.objects.select_for_update().select_related("round__workshop").get(pk=step.pk)
+        locked = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
         if locked.round.is_closed:
             raise ActionRefused(_("This round is closed; nothing in it can change."))
         locked.closes_at = timezone.now() + timedelta(seconds=seconds)
