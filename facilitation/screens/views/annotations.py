@@ -1,9 +1,8 @@
 """Annotations: participants mark passages of a finding, facilitators moderate them."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -24,34 +23,27 @@ from facilitation.workshops.models import Step
 
 from .base import (
     act,
-    attending,
+    attempt_as_participant,
+    back_to_phone,
     console_stage,
     facilitated_round,
     join_page,
     participant_browser,
     phone_context,
-    round_for_phone,
 )
 
 
 def _phone_annotation_action(request, code, action, *, wall_only=False):
     """Do a participant's action on a finding and show their stage (or just the wall) as it now
     is, with the refusal's message if there was one."""
-    round = round_for_phone(code)
-    participant = attending(request, round)
-    if participant is None:
+    attempt = attempt_as_participant(request, code, action)
+    round, error, status = attempt.round, attempt.error, attempt.status
+    if attempt.participant is None:
         return join_page(request, round, error=_("Join this workshop round before annotating."))
-    error, status = None, 200
-    try:
-        action(round, participant)
-    except services.ActionRefused as refusal:
-        error, status = refusal.message, refusal.status
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("phone-round", round.join_code)
+        return back_to_phone(request, attempt)
     round.refresh_from_db()
-    context = phone_context(round, participant)
+    context = phone_context(round, attempt.participant)
     if wall_only and context.get("wall") is not None:
         context["wall_error"] = error
         return render(request, "steps/finding.html#participant-annotations", context, status=status)

@@ -1,5 +1,7 @@
 """What the views of every audience share: finding the round, the participant, the stage."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,7 @@ from facilitation.deliberation.discussion import own_notes as own_discussion_not
 from facilitation.deliberation.services import own_answer
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
-from facilitation.workshops.models import Round, Step
+from facilitation.workshops.models import Participant, Round, Step
 
 from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
@@ -132,3 +134,33 @@ def act(request, round, action, *args):
     except services.ActionRefused as refusal:
         return console_stage(request, round, error=refusal.message, status=refusal.status)
     return console_stage(request, round)
+
+
+@dataclass
+class Attempt:
+    """A participant's action as tried: the round, who tried (None: not joined), the refusal."""
+
+    round: Round
+    participant: Participant | None
+    error: str | None = None
+    status: int = 200
+
+
+def attempt_as_participant(request, code, action):
+    """Run ``action(round, participant)`` for this browser's participant in the round of ``code``
+    (unless they have not joined it), keeping a refusal's message and status."""
+    round = round_for_phone(code)
+    attempt = Attempt(round, attending(request, round))
+    if attempt.participant is not None:
+        try:
+            action(round, attempt.participant)
+        except services.ActionRefused as refusal:
+            attempt.error, attempt.status = refusal.message, refusal.status
+    return attempt
+
+
+def back_to_phone(request, attempt, page="phone-round"):
+    """Without htmx: the refusal as a message, and the participant's page again."""
+    if attempt.error:
+        messages.error(request, attempt.error)
+    return redirect(page, attempt.round.join_code)

@@ -1,10 +1,9 @@
 """The code of conduct: participants propose, endorse and amend; facilitators decide; anyone in
 the workshop reads its versions, compares two of them and prints or downloads one."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +19,8 @@ from ..identity import participant_from_cookies
 from ..stages import PARTICIPANT
 from .base import (
     act,
-    attending,
+    attempt_as_participant,
+    back_to_phone,
     console_stage,
     facilitated_round,
     join_page,
@@ -34,24 +34,16 @@ from .base import (
 def _phone_conduct_action(request, code, action):
     """Do a participant's action on the code and show the code as it now is for them (with the
     refusal's message if there was one)."""
-    round = round_for_phone(code)
-    participant = attending(request, round)
-    if participant is None:
-        return join_page(request, round, error=_("Join this workshop round first."))
-    error, status = None, 200
-    try:
-        action(round, participant)
-    except services.ActionRefused as refusal:
-        error, status = refusal.message, refusal.status
-    round = round_for_phone(code)
+    attempt = attempt_as_participant(request, code, action)
+    if attempt.participant is None:
+        return join_page(request, attempt.round, error=_("Join this workshop round first."))
+    attempt.round = round = round_for_phone(code)  # as the action left it
     on_step = round.current_step is not None and round.current_step.kind == Step.Kind.CONDUCT
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("phone-round" if on_step else "conduct-page", round.join_code)
-    context = _participant_context(round, participant)
-    context["conduct_error"] = error
-    return render(request, "steps/conduct.html#participant-conduct", context, status=status)
+        return back_to_phone(request, attempt, "phone-round" if on_step else "conduct-page")
+    context = _participant_context(round, attempt.participant)
+    context["conduct_error"] = attempt.error
+    return render(request, "steps/conduct.html#participant-conduct", context, status=attempt.status)
 
 
 def _participant_context(round, participant):

@@ -1,8 +1,7 @@
 """Breakout groups and discussions: the facilitator splits the room, groups write notes."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -15,7 +14,6 @@ from facilitation.deliberation.discussion import (
     set_report_back,
 )
 from facilitation.deliberation.models import DiscussionNote
-from facilitation.workshops import services
 from facilitation.workshops.groups import (
     dissolve_groups,
     move_to_group,
@@ -26,13 +24,13 @@ from facilitation.workshops.models import BreakoutGroup, Participant, Step
 
 from .base import (
     act,
-    attending,
+    attempt_as_participant,
+    back_to_phone,
     console_stage,
     facilitated_round,
     join_page,
     participant_browser,
     phone_context,
-    round_for_phone,
 )
 
 # Phones ------------------------------------------------------------------------------------------
@@ -41,22 +39,15 @@ from .base import (
 def _phone_note_action(request, code, action):
     """Do a participant's action on a discussion and show their stage as it now is, with the
     refusal's message if there was one."""
-    round = round_for_phone(code)
-    participant = attending(request, round)
-    if participant is None:
+    attempt = attempt_as_participant(request, code, action)
+    round = attempt.round
+    if attempt.participant is None:
         return join_page(request, round, error=_("Join this workshop round before adding notes."))
-    error, status = None, 200
-    try:
-        action(round, participant)
-    except services.ActionRefused as refusal:
-        error, status = refusal.message, refusal.status
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect("phone-round", round.join_code)
+        return back_to_phone(request, attempt)
     round.refresh_from_db()
-    context = {"error": error, **phone_context(round, participant)}
-    return render(request, "phone/round.html#stage", context, status=status)
+    context = {"error": attempt.error, **phone_context(round, attempt.participant)}
+    return render(request, "phone/round.html#stage", context, status=attempt.status)
 
 
 def _note_of(round, note_id):
