@@ -3,12 +3,14 @@ and try the research exports without gathering a room first.
 
 Everything goes through the same domain functions a real round uses (joining, answering,
 annotating, revealing, closing), so the events and the exports are what a real round leaves.
-A later capability adds its own activity (clauses, group notes) as one more function in
-``SAMPLE_ACTIVITIES``; each gets the round, the step on screen, the participants, the facilitator
-and a seeded random generator.
+Each kind of activity is one function in ``SAMPLE_ACTIVITIES`` (breakout groups with their notes
+and work on the code of conduct are two of them; a later capability adds its own); each gets the
+round, the step on screen, the participants, the facilitator and a seeded random generator.
 """
 
 import random
+
+from django.utils import translation
 
 from facilitation.workshops import services
 from facilitation.workshops.groups import RANDOM, group_of, split_into_groups
@@ -149,18 +151,20 @@ def play_sample_round(round, *, facilitator, language="en", seed=1):
     """
     rng = random.Random(seed)
     texts = SAMPLE_TEXTS.get(language, SAMPLE_TEXTS["en"])
-    services.start_round(round, by=facilitator)
-    participants = [services.join_round(round) for _ in range(SAMPLE_PARTICIPANTS)]
-    for step in round.ordered_steps():
-        services.go_to_step(round, step, by=facilitator)
-        for activity in SAMPLE_ACTIVITIES:
-            activity(round, step, participants, facilitator, rng, texts)
-        if step.kind != Step.Kind.FINDING:
-            services.lock_voting(step, by=facilitator)
-            services.reveal_results(step, by=facilitator)
-    services.close_round(round, by=facilitator)
-    # As the console does: the code as it stands when the round closes is kept as a version.
-    freeze_round_version(round, by=facilitator)
+    # What the domain functions write in words (group names, reasons) is in the demo's language.
+    with translation.override(language):
+        services.start_round(round, by=facilitator)
+        participants = [services.join_round(round) for _ in range(SAMPLE_PARTICIPANTS)]
+        for step in round.ordered_steps():
+            services.go_to_step(round, step, by=facilitator)
+            for activity in SAMPLE_ACTIVITIES:
+                activity(round, step, participants, facilitator, rng, texts)
+            if step.kind != Step.Kind.FINDING:
+                services.lock_voting(step, by=facilitator)
+                services.reveal_results(step, by=facilitator)
+        services.close_round(round, by=facilitator)
+        # As the console does: the code as it stands when the round closes is kept as a version.
+        freeze_round_version(round, by=facilitator)
     return round
 
 

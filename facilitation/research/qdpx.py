@@ -4,12 +4,14 @@ A .qdpx is a zip of ``project.qde`` (QDA-XML, urn:QDA-XML:project:1.0) and the t
 points at (``Sources/<guid>.txt``, referred to as ``internal://<guid>.txt``). ATLAS.ti, MAXQDA,
 NVivo and QualCoder import it. What goes in:
 
-- codes: the workshop's codebook, the value logics, the quick reactions, and one code per step
-  whose answers are text (so "every answer to question 4" is one code);
+- codes: the workshop's codebook, the value logics, the quick reactions, one code per step
+  whose answers are text (so "every answer to question 4" is one code), and one per breakout
+  group whose notes are in the project;
 - cases: the pseudonymous participants, with their attributes as variables and references to
   everything they wrote;
 - sources: one text per finding (each annotation a coded selection) and one per step people
-  wrote on (each contribution a coded selection);
+  wrote on (each contribution a coded selection: answers, group notes, clauses, amendments and
+  objections);
 - notes: per round, the facilitation log and the moderation log.
 
 GUIDs are derived from the records (uuid5), so exporting twice gives the same identifiers and a

@@ -1,8 +1,9 @@
 """Exports made for reading: the focus-group transcript, the facilitation log and W3C annotations.
 
 The transcript gathers what people wrote from ``CONTRIBUTIONS``: one function per kind of
-contribution, yielding ``Contribution``s for a step. A later capability (clauses, group notes)
-adds its own function to that list, and the transcript and the QDA project pick it up.
+contribution, yielding ``Contribution``s for a step (answers, annotations, statements, group
+notes, and proposals for the code of conduct). A later capability adds its own function to that
+list, and the transcript and the QDA project pick it up.
 """
 
 import csv
@@ -119,17 +120,27 @@ CONDUCT_PROPOSALS = ("conduct.clause_proposed", "conduct.amendment_proposed", "c
 
 def conduct_proposals(scope: ExportScope, step: Step) -> Iterator[Contribution]:
     """Clauses, amendments and objections participants wrote while ``step`` was on screen
-    (a code-of-conduct step, or any step when proposals are open at any time).
+    (a code-of-conduct step, or any step when proposals are open at any time)."""
+    return proposals_in(scope, Event.objects.filter(step=step))
 
-    Read from the event log, so each reads as it was written then, even if later amended.
-    """
+
+def proposals_between_steps(scope, round):
+    """Those written while the round showed no step (proposals open at any time)."""
+    return proposals_in(scope, Event.objects.filter(round=round, step__isnull=True))
+
+
+def proposals_in(scope, events):
+    """Conduct contributions among ``events``, read from the event log so that each reads as
+    it was written then, even if it was amended later."""
     events = scope.contributions(
-        Event.objects.filter(step=step, kind__in=CONDUCT_PROPOSALS, participant__isnull=False)
+        events.filter(kind__in=CONDUCT_PROPOSALS, participant__isnull=False)
     ).order_by("created_at", "pk")
     if not events.exists():
         return
-    clauses = {c.pk: c for c in scope_clauses(scope).prefetch_related("codes")}
-    amendments = set(scope_amendments(scope).values_list("pk", flat=True))
+    # Workshop-wide: in a round's export, a proposal may concern a clause of an earlier round.
+    whole = ExportScope(scope.workshop, include_names=scope.include_names)
+    clauses = {c.pk: c for c in scope_clauses(whole).prefetch_related("codes")}
+    amendments = set(scope_amendments(whole).values_list("pk", flat=True))
     for e in events.iterator(chunk_size=CHUNK_SIZE):
         p = e.payload if isinstance(e.payload, dict) else {}
         clause = clauses.get(p.get("clause"))
@@ -217,6 +228,12 @@ def transcript_chunks(scope):
                 about += f"[{one_line(c.label)}] " if c.label else ""
                 flag = " [hidden from the room]" if c.hidden else ""
                 text = f"\n{speaker(scope, c.participant_id)}: {about}{one_line(c.text)}{flag}\n"
+                yield text.encode()
+        between = list(proposals_between_steps(scope, round))
+        if between:
+            yield b"\n\n--- Code of conduct, between steps ---\n"
+            for c in between:
+                text = f"\n{speaker(scope, c.participant_id)}: [{c.label}] {one_line(c.text)}\n"
                 yield text.encode()
 
 

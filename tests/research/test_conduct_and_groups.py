@@ -188,6 +188,19 @@ class TestTexts:
         assert moved["detail"] == f"{person.pseudonym} to Group 2"
 
 
+def test_proposals_made_with_no_step_on_screen_get_their_own_section(workshop, facilitator):
+    from facilitation.deliberation.conduct import propose_clause, set_open_any_time
+    from facilitation.workshops import services
+
+    round = services.start_round(workshop.rounds.get(), by=facilitator)
+    person = services.join_round(round)
+    set_open_any_time(workshop, True, by=facilitator)
+    propose_clause(workshop, "We say who wrote a post.", by_participant=person, round=round)
+    transcript = export_bytes(ExportScope(workshop), "transcript").decode()
+    after = transcript.split("--- Code of conduct, between steps ---", 1)[1]
+    assert f"{person.pseudonym}: [proposes a clause] We say who wrote a post." in after
+
+
 class TestQda:
     def test_one_source_per_discussion_each_note_a_selection_coded_by_question_and_group(
         self, scope, played_round
@@ -357,3 +370,5 @@ def test_the_swedish_sample_round_has_clauses_and_group_notes_in_swedish(db):
     assert Amendment.objects.get().text.startswith("Vi svarar alla invånare")
     assert ConductVersion.objects.filter(round=closed, frozen_for_round=True).exists()
     assert GroupMembership.objects.filter(round=closed).count() == 12
+    from_note = Clause.objects.get(from_notes__isnull=False)
+    assert from_note.rationale.startswith("Från anteckningarna i Grupp ")
