@@ -355,10 +355,24 @@ def discussion_note_rows(scope):
 # ---- the code of conduct ----------------------------------------------------------------------
 
 
+def named_in_round(scope, key, kinds=None):
+    """Ids the round's conduct events name under ``key``: the code belongs to the workshop, so
+    a round also works on clauses of earlier rounds (amends, endorses, decides on them)."""
+    events = Event.objects.filter(round=scope.round, kind__startswith="conduct.")
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    return {
+        payload.get(key)
+        for payload in events.values_list("payload", flat=True)
+        if isinstance(payload, dict) and isinstance(payload.get(key), int)
+    }
+
+
 def scope_clauses(scope):
+    """The workshop's clauses; for a round, those proposed or worked on in it."""
     clauses = Clause.objects.filter(workshop=scope.workshop)
     if scope.round is not None:
-        clauses = clauses.filter(round=scope.round)
+        clauses = clauses.filter(Q(round=scope.round) | Q(pk__in=named_in_round(scope, "clause")))
     return clauses.exclude(pk__in=scope.removed_clause_ids).order_by("created_at", "pk")
 
 
@@ -401,7 +415,9 @@ def clause_code_rows(scope):
 def scope_amendments(scope):
     amendments = Amendment.objects.filter(clause__workshop=scope.workshop)
     if scope.round is not None:
-        amendments = amendments.filter(round=scope.round)
+        amendments = amendments.filter(
+            Q(round=scope.round) | Q(pk__in=named_in_round(scope, "amendment"))
+        )
     return amendments.exclude(pk__in=scope.removed_amendment_ids).exclude(
         clause_id__in=scope.removed_clause_ids
     )
@@ -432,7 +448,22 @@ def endorsement_rows(scope):
             Q(clause__in=scope_clauses(scope)) | Q(amendment__in=scope_amendments(scope))
         )
     ).order_by("created_at", "pk")
+    given_here = None
+    if scope.round is not None:
+        # A round's export holds the stances given (or changed) in that round.
+        given_here = set()
+        for participant_id, payload in Event.objects.filter(
+            round=scope.round, kind="conduct.endorsed"
+        ).values_list("participant_id", "payload"):
+            if isinstance(payload, dict) and payload.get("amendment"):
+                given_here.add((participant_id, None, payload["amendment"]))
+            elif isinstance(payload, dict):
+                given_here.add((participant_id, payload.get("clause"), None))
     for e in endorsements.iterator(chunk_size=CHUNK_SIZE):
+        if given_here is not None and (
+            (e.participant_id, e.clause_id, e.amendment_id) not in given_here
+        ):
+            continue
         yield (
             e.pk,
             e.clause_id or "",

@@ -117,14 +117,39 @@ class TestTables:
 
     def test_a_round_export_holds_its_own_clauses_groups_and_notes(self, workshop, played_round):
         tables = csv_tables(export_bytes(ExportScope(workshop, played_round), "csv"))
-        assert {int(r["clause_id"]) for r in tables["clauses"]} == set(
-            Clause.objects.filter(round=played_round).values_list("pk", flat=True)
-        )
+        amended = Amendment.objects.get().clause_id
+        proposed_here = set(Clause.objects.filter(round=played_round).values_list("pk", flat=True))
+        assert amended not in proposed_here
+        # Clauses proposed in the round, and those of earlier rounds it worked on.
+        assert {int(r["clause_id"]) for r in tables["clauses"]} == proposed_here | {amended}
         assert len(tables["discussion_notes"]) == DiscussionNote.objects.count()
         assert {r["round_id"] for r in tables["breakout_groups"]} == {str(played_round.pk)}
         assert {r["name"] for r in tables["conduct_versions"]} >= {played_round.title}
         endorsed = Event.objects.filter(round=played_round, kind="conduct.endorsed").count()
         assert len(tables["endorsements"]) == endorsed == Endorsement.objects.count()
+
+    def test_a_later_round_holds_the_stances_given_in_it_on_earlier_clauses(
+        self, workshop, facilitator, played_round
+    ):
+        from facilitation.deliberation.authoring import clean_content, create_step
+        from facilitation.deliberation.conduct import endorse
+        from facilitation.workshops import services
+
+        later = services.create_round(workshop, title="June")
+        content = clean_content({"kind": "conduct", "title": "Our code", "body": "Go on."})
+        conduct = create_step(later, 1, content)
+        services.start_round(later, by=facilitator)
+        services.go_to_step(later, conduct, by=facilitator)
+        person = played_round.attendances.first().participant
+        services.join_round(later, participant=person)
+        clause = Clause.objects.filter(status=Clause.Status.ACCEPTED).last()
+        endorse(clause, person, "disagree", "Too strict for a small team.", round=later)
+        tables = csv_tables(export_bytes(ExportScope(workshop, later), "csv"))
+        [row] = tables["endorsements"]
+        assert row["objection"] == "Too strict for a small team."
+        assert row["participant"] == person.pseudonym
+        assert [int(r["clause_id"]) for r in tables["clauses"]] == [clause.pk]
+        assert tables["discussion_notes"] == [] and tables["breakout_groups"] == []
 
 
 def section(text, round, kind):
