@@ -284,14 +284,16 @@ def work_on_the_code(round, step, participants, facilitator, rng, texts):
             in_code[0], text, rationale, by_participant=proposers[-1], round=round
         )
     objections = list(texts["objections"])
+    objectors = set()  # two different people object
     for number, clause in enumerate(proposed):
         # The first two proposals each meet one objection, as a room usually raises a few.
         objection = objections[number] if number < len(objections) else ""
         for person in participants:
             if person.pk == clause.proposed_by_id or rng.random() < 0.3:
                 continue
-            if objection:
+            if objection and person.pk not in objectors:
                 endorse(clause, person, Endorsement.Stance.DISAGREE, objection, round=round)
+                objectors.add(person.pk)
                 objection = ""
                 continue
             stance = Endorsement.Stance.AGREE if rng.random() < 0.85 else Endorsement.Stance.PASS
