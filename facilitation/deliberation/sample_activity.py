@@ -3,14 +3,17 @@ and try the research exports without gathering a room first.
 
 Everything goes through the same domain functions a real round uses (joining, answering,
 annotating, revealing, closing), so the events and the exports are what a real round leaves.
-A later capability adds its own activity (clauses, group notes) as one more function in
-``SAMPLE_ACTIVITIES``; each gets the round, the step on screen, the participants, the facilitator
-and a seeded random generator.
+Each kind of activity is one function in ``SAMPLE_ACTIVITIES`` (breakout groups with their notes
+and work on the code of conduct are two of them; a later capability adds its own); each gets the
+round, the step on screen, the participants, the facilitator and a seeded random generator.
 """
 
 import random
 
+from django.utils import translation
+
 from facilitation.workshops import services
+from facilitation.workshops.groups import RANDOM, group_of, split_into_groups
 from facilitation.workshops.models import Step
 
 from .anchoring import sentences
@@ -18,7 +21,16 @@ from .annotations import annotate, moderate_annotation
 from .answer_kinds.placement import HIGHEST, LOWEST
 from .answer_kinds.ranking import RANK_FIELD
 from .answer_kinds.statements import STATEMENT_ANSWERS
-from .models import Code
+from .conduct import (
+    accept_clause,
+    current_clauses,
+    endorse,
+    freeze_round_version,
+    propose_amendment,
+    propose_clause,
+)
+from .discussion import add_note, propose_note_as_clause, set_report_back
+from .models import Code, Endorsement
 from .moderation import set_answer_hidden
 from .services import submit_answer
 
@@ -41,6 +53,39 @@ SAMPLE_TEXTS = {
             "We stopped boosting posts for this reason.",
             "",
         ],
+        "group_notes": [
+            "First we would need a way to archive what gets published.",
+            "Someone has to answer messages at weekends too.",
+            "The chief executive and the committee would have to say yes.",
+            "Try it in one department first, say leisure.",
+            "Ask the youth council whether young people are even there.",
+            "A plan for what we do when a post goes wrong.",
+            "We do not have staff for one more channel right now.",
+            "Rather share what the youth centres already post.",
+        ],
+        "clauses": [
+            (
+                "We never delete critical comments just because they are uncomfortable.",
+                "Openness matters more than a tidy comment thread.",
+            ),
+            (
+                "Every post about a decision links to the decision in full.",
+                "Residents should be able to read more than the platform shows.",
+            ),
+            (
+                "We never pay to boost posts about decisions of the authority.",
+                "",
+            ),
+        ],
+        "amendment": (
+            "We answer every resident in the same way and within the same time, whoever asks.",
+            "Equal treatment includes how quickly people get an answer.",
+        ),
+        "objections": [
+            "Sometimes we must remove personal data, even from criticism.",
+            "It does not fit an urgent case, such as a crisis.",
+        ],
+        "accept_reason": "Broad support in the room and no objection.",
     },
     "sv": {
         "answers": [
@@ -59,6 +104,39 @@ SAMPLE_TEXTS = {
             "Vi slutade köpa räckvidd av just det skälet.",
             "",
         ],
+        "group_notes": [
+            "Först behövs ett sätt att arkivera det som publiceras.",
+            "Någon måste kunna svara på meddelanden även på helger.",
+            "Kommunchefen och nämnden skulle behöva säga ja.",
+            "Vi skulle testa i en förvaltning först, till exempel fritid.",
+            "Ungdomsrådet kan säga om det alls är där unga finns.",
+            "En plan för vad vi gör när ett inlägg går fel.",
+            "Vi har inte personal för ännu en kanal just nu.",
+            "Dela hellre det som ungdomsgårdarna redan gör.",
+        ],
+        "clauses": [
+            (
+                "Vi raderar aldrig kritiska kommentarer bara för att de är obekväma.",
+                "Öppenhet väger tyngre än en snygg kommentarstråd.",
+            ),
+            (
+                "Varje inlägg med ett beslut länkar till beslutet i sin helhet.",
+                "Invånarna ska kunna läsa mer än det plattformen visar.",
+            ),
+            (
+                "Vi köper aldrig räckvidd för inlägg om myndighetsbeslut.",
+                "",
+            ),
+        ],
+        "amendment": (
+            "Vi svarar alla invånare på samma sätt och inom samma tid, oavsett vem som frågar.",
+            "Lika behandling gäller också hur snabbt man får svar.",
+        ),
+        "objections": [
+            "Ibland måste vi ta bort personuppgifter, även i kritik.",
+            "Det passar inte när det brådskar, till exempel vid en kris.",
+        ],
+        "accept_reason": "Brett stöd i rummet och ingen invändning.",
     },
 }
 SAMPLE_PARTICIPANTS = 12
@@ -73,16 +151,20 @@ def play_sample_round(round, *, facilitator, language="en", seed=1):
     """
     rng = random.Random(seed)
     texts = SAMPLE_TEXTS.get(language, SAMPLE_TEXTS["en"])
-    services.start_round(round, by=facilitator)
-    participants = [services.join_round(round) for _ in range(SAMPLE_PARTICIPANTS)]
-    for step in round.ordered_steps():
-        services.go_to_step(round, step, by=facilitator)
-        for activity in SAMPLE_ACTIVITIES:
-            activity(round, step, participants, facilitator, rng, texts)
-        if step.kind != Step.Kind.FINDING:
-            services.lock_voting(step, by=facilitator)
-            services.reveal_results(step, by=facilitator)
-    services.close_round(round, by=facilitator)
+    # What the domain functions write in words (group names, reasons) is in the demo's language.
+    with translation.override(language):
+        services.start_round(round, by=facilitator)
+        participants = [services.join_round(round) for _ in range(SAMPLE_PARTICIPANTS)]
+        for step in round.ordered_steps():
+            services.go_to_step(round, step, by=facilitator)
+            for activity in SAMPLE_ACTIVITIES:
+                activity(round, step, participants, facilitator, rng, texts)
+            if step.kind != Step.Kind.FINDING:
+                services.lock_voting(step, by=facilitator)
+                services.reveal_results(step, by=facilitator)
+        services.close_round(round, by=facilitator)
+        # As the console does: the code as it stands when the round closes is kept as a version.
+        freeze_round_version(round, by=facilitator)
     return round
 
 
@@ -151,7 +233,87 @@ def moderate_a_little(round, step, participants, facilitator, rng, texts):
             set_answer_hidden(last, True, by=facilitator)
 
 
-SAMPLE_ACTIVITIES = [answer_steps, annotate_findings, moderate_a_little]
+def discuss_in_groups(round, step, participants, facilitator, rng, texts):
+    """Split the room into three groups; each writes a few notes, then reports back, and the
+    facilitator proposes one group's note for the code of conduct."""
+    if step.kind != Step.Kind.DISCUSSION:
+        return
+    split_into_groups(round, method=RANDOM, count=3, by=facilitator, rng=rng)
+    notes = list(texts["group_notes"])
+    rng.shuffle(notes)
+    writers = rng.sample(participants, k=min(len(notes), len(participants)))
+    written = [
+        add_note(step, person, group=group_of(round, person), text=text)
+        for person, text in zip(writers, notes, strict=False)
+    ]
+    set_report_back(step, True, by=facilitator)
+    if written and can_decide(round.workshop, facilitator):
+        propose_note_as_clause(written[-1], by=facilitator)
+
+
+def can_decide(workshop, facilitator):
+    # Without a facilitator (seed_demo without --facilitator) nobody may decide on the code.
+    return facilitator is not None and workshop.is_facilitated_by(facilitator)
+
+
+def work_on_the_code(round, step, participants, facilitator, rng, texts):
+    """A few people propose clauses and one proposes a new wording; the room endorses, two
+    object; the facilitator accepts the best supported proposal, which makes a new version."""
+    if step.kind != Step.Kind.CONDUCT:
+        return
+    workshop = round.workshop
+    codes = list(Code.objects.filter(workshop=workshop).values_list("pk", flat=True))
+    proposers = rng.sample(participants, k=len(texts["clauses"]) + 1)
+    proposed = [
+        propose_clause(
+            workshop,
+            text,
+            rationale,
+            by_participant=person,
+            round=round,
+            code_ids=rng.sample(codes, k=min(len(codes), 1)),
+            motivated_by=step,
+        )
+        for person, (text, rationale) in zip(proposers, texts["clauses"], strict=False)
+    ]
+    in_code = current_clauses(workshop)
+    amendment = None
+    if in_code:
+        text, rationale = texts["amendment"]
+        amendment = propose_amendment(
+            in_code[0], text, rationale, by_participant=proposers[-1], round=round
+        )
+    objections = list(texts["objections"])
+    objectors = set()  # two different people object
+    for number, clause in enumerate(proposed):
+        # The first two proposals each meet one objection, as a room usually raises a few.
+        objection = objections[number] if number < len(objections) else ""
+        for person in participants:
+            if person.pk == clause.proposed_by_id or rng.random() < 0.3:
+                continue
+            if objection and person.pk not in objectors:
+                endorse(clause, person, Endorsement.Stance.DISAGREE, objection, round=round)
+                objectors.add(person.pk)
+                objection = ""
+                continue
+            stance = Endorsement.Stance.AGREE if rng.random() < 0.85 else Endorsement.Stance.PASS
+            endorse(clause, person, stance, round=round)
+    if amendment is not None:
+        for person in rng.sample(participants, k=len(participants) // 2):
+            if person.pk != amendment.proposed_by_id:
+                endorse(amendment, person, Endorsement.Stance.AGREE, round=round)
+    if proposed and can_decide(workshop, facilitator):
+        # The last proposal met no objection.
+        accept_clause(proposed[-1], by=facilitator, reason=texts["accept_reason"], round=round)
+
+
+SAMPLE_ACTIVITIES = [
+    answer_steps,
+    annotate_findings,
+    moderate_a_little,
+    discuss_in_groups,
+    work_on_the_code,
+]
 
 
 def add_sample_round(workshop, *, language="en", facilitator=None):

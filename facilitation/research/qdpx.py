@@ -4,12 +4,14 @@ A .qdpx is a zip of ``project.qde`` (QDA-XML, urn:QDA-XML:project:1.0) and the t
 points at (``Sources/<guid>.txt``, referred to as ``internal://<guid>.txt``). ATLAS.ti, MAXQDA,
 NVivo and QualCoder import it. What goes in:
 
-- codes: the workshop's codebook, the value logics, the quick reactions, and one code per step
-  whose answers are text (so "every answer to question 4" is one code);
+- codes: the workshop's codebook, the value logics, the quick reactions, one code per step
+  whose answers are text (so "every answer to question 4" is one code), and one per breakout
+  group whose notes are in the project;
 - cases: the pseudonymous participants, with their attributes as variables and references to
   everything they wrote;
 - sources: one text per finding (each annotation a coded selection) and one per step people
-  wrote on (each contribution a coded selection);
+  wrote on (each contribution a coded selection: answers, group notes, clauses, amendments and
+  objections);
 - notes: per round, the facilitation log and the moderation log.
 
 GUIDs are derived from the records (uuid5), so exporting twice gives the same identifiers and a
@@ -22,7 +24,7 @@ import xml.etree.ElementTree as ET
 
 from facilitation.deliberation.anchoring import anchor
 from facilitation.deliberation.models import Annotation, Code
-from facilitation.workshops.models import Step, ValueLogic
+from facilitation.workshops.models import BreakoutGroup, Step, ValueLogic
 
 from .scope import iso
 from .tables import scope_steps
@@ -65,7 +67,7 @@ def sub(parent, tag, text=None, **attributes):
 class Codebook:
     """The codes of an export and their GUIDs, looked up by what they stand for."""
 
-    def __init__(self, scope, steps_with_text):
+    def __init__(self, scope, steps_with_text, groups=()):
         self.scope = scope
         workshop = scope.workshop.pk
         self.codes = list(Code.objects.filter(workshop=scope.workshop).order_by("name"))
@@ -73,6 +75,8 @@ class Codebook:
         self.logics = {logic.value: guid("logic", workshop, logic.value) for logic in ValueLogic}
         self.reactions = {key: guid("reaction", workshop, key) for key in REACTION_LABELS}
         self.steps = {s.pk: (s, guid("step-code", s.pk)) for s in steps_with_text}
+        # Breakout groups whose notes are in the project: "May workshop – Group 2".
+        self.groups = {g.pk: (g, guid("group-code", g.pk)) for g in groups}
 
     def build(self, parent):
         codes = sub(sub(parent, "CodeBook"), "Codes")
@@ -100,6 +104,11 @@ class Codebook:
             answers = self.group(codes, "Answers to", guid("group", workshop, "answers"))
             for step, code_guid in self.steps.values():
                 sub(answers, "Code", guid=code_guid, name=step_name(step), isCodable="true")
+        if self.groups:
+            groups = self.group(codes, "Breakout groups", guid("group", workshop, "groups"))
+            for group, code_guid in self.groups.values():
+                name = f"{group.round.title} – {group.name}"
+                sub(groups, "Code", guid=code_guid, name=name, isCodable="true")
 
     def group(self, codes, name, code_guid):
         return sub(codes, "Code", guid=code_guid, name=name, isCodable="false")
@@ -121,7 +130,13 @@ class Project:
             (s, contributions_to(scope, s)) for s in steps if s.kind != Step.Kind.FINDING
         ]
         self.written = [(s, found) for s, found in self.written if found]
-        self.codebook = Codebook(scope, [s for s, _found in self.written])
+        group_ids = {c.group_id for _s, found in self.written for c in found if c.group_id}
+        groups = BreakoutGroup.objects.filter(pk__in=group_ids).select_related("round")
+        self.codebook = Codebook(
+            scope,
+            [s for s, _found in self.written],
+            groups.order_by("round__created_at", "round_id", "number"),
+        )
         self.selections_of = {}  # participant id -> selection GUIDs, for the cases
         self.texts = {}  # source GUID -> its plain text
 
@@ -193,6 +208,8 @@ class Project:
         parts, spans, cursor = [], [], 0
         for c in found:
             label = f"{self.speaker(c.participant_id)}: "
+            if c.label:
+                label += f"[{one_line(c.label)}] "
             body = one_line(c.text)
             parts.append(label + body + "\n\n")
             spans.append((c, cursor + len(label), cursor + len(label) + len(body)))
@@ -201,7 +218,11 @@ class Project:
         sub(source, "Description", f"{step.get_kind_display()}: {one_line(step.body)[:500]}")
         step_code = self.codebook.steps[step.pk][1]
         for c, start, end in spans:
-            self.selection(source, c, start, end, [step_code])
+            codes = [step_code]
+            codes += [self.codebook.by_name[n] for n in c.code_names if n in self.codebook.by_name]
+            if c.group_id in self.codebook.groups:
+                codes.append(self.codebook.groups[c.group_id][1])
+            self.selection(source, c, start, end, codes)
 
     def selection(self, source, contribution, start, end, code_guids):
         c = contribution
@@ -273,7 +294,7 @@ class Project:
                 for event, step in facilitation_events(self.scope, moderation_only=moderation_only):
                     if event.round_id != round.pk:
                         continue
-                    action, detail = describe_event(event, step)
+                    action, detail = describe_event(event, step, self.scope)
                     lines.append(
                         f"{iso(event.created_at)}  {action}" + (f": {detail}" if detail else "")
                     )

@@ -15,7 +15,15 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from facilitation.deliberation.models import Annotation, Response, Statement
+from facilitation.deliberation.models import (
+    Amendment,
+    Annotation,
+    Clause,
+    ConductVersion,
+    DiscussionNote,
+    Response,
+    Statement,
+)
 from facilitation.workshops.models import Participant, Round, Workshop
 
 # Rows are read from the database in chunks of this size, so memory stays flat for big workshops.
@@ -133,6 +141,56 @@ class ExportScope:
             return set()
         return set(
             Response.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
+                "pk", flat=True
+            )
+        )
+
+    @cached_property
+    def clauses_in_code(self):
+        """Clauses that were ever part of a version of the code of conduct.
+
+        The code is the room's shared document: like the app, which keeps such clauses in the
+        code when their proposer withdraws, the export keeps them (without the proposer's
+        pseudonym) even when the workshop removes what withdrawn people contributed.
+        """
+        ids = set()
+        for document in ConductVersion.objects.filter(workshop=self.workshop).values_list(
+            "clauses", flat=True
+        ):
+            ids |= {entry.get("clause") for entry in document or [] if isinstance(entry, dict)}
+        return ids
+
+    @cached_property
+    def removed_clause_ids(self):
+        """Clauses proposed by withdrawn participants that never made it into the code."""
+        if not (self.removes_withdrawn and self.withdrawn_ids):
+            return set()
+        return set(
+            Clause.objects.filter(proposed_by_id__in=self.withdrawn_ids)
+            .exclude(pk__in=self.clauses_in_code)
+            .values_list("pk", flat=True)
+        )
+
+    @cached_property
+    def removed_amendment_ids(self):
+        """Amendments of withdrawn participants, except accepted ones (their wording is the
+        code's now), and every amendment of a removed clause."""
+        if not (self.removes_withdrawn and self.withdrawn_ids):
+            return set()
+        by_them = Amendment.objects.filter(proposed_by_id__in=self.withdrawn_ids).exclude(
+            status=Amendment.Status.ACCEPTED
+        )
+        of_removed = Amendment.objects.filter(clause_id__in=self.removed_clause_ids)
+        return set(by_them.values_list("pk", flat=True)) | set(
+            of_removed.values_list("pk", flat=True)
+        )
+
+    @cached_property
+    def removed_note_ids(self):
+        if not (self.removes_withdrawn and self.withdrawn_ids):
+            return set()
+        return set(
+            DiscussionNote.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
                 "pk", flat=True
             )
         )

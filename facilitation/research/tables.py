@@ -11,17 +11,29 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from facilitation.deliberation.models import (
+    Amendment,
     Annotation,
+    Clause,
     Code,
+    ConductVersion,
+    DiscussionNote,
+    Endorsement,
     Option,
     PlusOne,
     Response,
     Statement,
 )
-from facilitation.workshops.models import Attendance, Event, Step, ValueLogic
+from facilitation.workshops.models import (
+    Attendance,
+    BreakoutGroup,
+    Event,
+    GroupMembership,
+    Step,
+    ValueLogic,
+)
 
 from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
 
@@ -279,6 +291,224 @@ def value_logic_rows(scope):
         yield (logic.value, str(logic.label), family)
 
 
+# ---- breakout groups and discussion notes ------------------------------------------------------
+
+
+def group_rows(scope):
+    groups = (
+        scope.in_rounds(BreakoutGroup.objects.all())
+        .annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__participant_id__in=list(scope._participants)),
+                distinct=True,
+            ),
+        )
+        .order_by("round__created_at", "round_id", "number")
+    )
+    for g in groups:
+        yield (g.pk, g.round_id, g.number, str(g.name), g.member_count, iso(g.created_at))
+
+
+def group_membership_rows(scope):
+    # Like attendances: only the people the export names (a withdrawn person's place is gone).
+    memberships = (
+        scope.in_rounds(GroupMembership.objects.all())
+        .filter(participant_id__in=list(scope._participants))
+        .select_related("group")
+        .order_by("round__created_at", "round_id", "group__number", "participant__number")
+    )
+    for m in memberships.iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            m.round_id,
+            m.group_id,
+            m.group.number,
+            scope.pseudonym(m.participant_id),
+            iso(m.placed_at),
+        )
+
+
+def scope_notes(scope):
+    notes = scope.contributions(scope.in_rounds(DiscussionNote.objects.all(), "step__round"))
+    return notes.select_related("step", "group").order_by(
+        "step__round__created_at", "step__round_id", "step__position", "created_at", "pk"
+    )
+
+
+def discussion_note_rows(scope):
+    for n in scope_notes(scope).iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            n.pk,
+            n.step_id,
+            n.step.round_id,
+            n.group_id,
+            n.group.number,
+            scope.pseudonym(n.participant_id),
+            n.text,
+            n.deleted,
+            n.clause_id or "",
+            iso(n.created_at),
+            iso(n.updated_at),
+        )
+
+
+# ---- the code of conduct ----------------------------------------------------------------------
+
+
+def named_in_round(scope, key, kinds=None):
+    """Ids the round's conduct events name under ``key``: the code belongs to the workshop, so
+    a round also works on clauses of earlier rounds (amends, endorses, decides on them)."""
+    events = Event.objects.filter(round=scope.round, kind__startswith="conduct.")
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    return {
+        payload.get(key)
+        for payload in events.values_list("payload", flat=True)
+        if isinstance(payload, dict) and isinstance(payload.get(key), int)
+    }
+
+
+def scope_clauses(scope):
+    """The workshop's clauses; for a round, those proposed or worked on in it."""
+    clauses = Clause.objects.filter(workshop=scope.workshop)
+    if scope.round is not None:
+        clauses = clauses.filter(Q(round=scope.round) | Q(pk__in=named_in_round(scope, "clause")))
+    return clauses.exclude(pk__in=scope.removed_clause_ids).order_by("created_at", "pk")
+
+
+def clause_rows(scope):
+    notes = dict(
+        DiscussionNote.objects.filter(clause__in=scope_clauses(scope))
+        .exclude(pk__in=scope.removed_note_ids)
+        .values_list("clause_id", "pk")
+    )
+    for c in scope_clauses(scope).prefetch_related("codes"):
+        annotation = c.motivated_by_annotation_id
+        if annotation in scope.removed_annotation_ids:
+            annotation = None
+        yield (
+            c.pk,
+            c.round_id or "",
+            c.text,
+            c.rationale,
+            c.status,
+            c.position or "",
+            c.revision,
+            c.merged_into_id or "",
+            scope.pseudonym(c.proposed_by_id),
+            c.proposed_by_facilitator,
+            c.motivated_by_step_id or "",
+            annotation or "",
+            notes.get(c.pk, ""),
+            joined(sorted(code.name for code in c.codes.all())),
+            iso(c.created_at),
+            iso(c.updated_at),
+        )
+
+
+def clause_code_rows(scope):
+    for c in scope_clauses(scope).prefetch_related("codes"):
+        for code in sorted(c.codes.all(), key=lambda code: code.name):
+            yield (c.pk, code.pk, code.name)
+
+
+def scope_amendments(scope):
+    amendments = Amendment.objects.filter(clause__workshop=scope.workshop)
+    if scope.round is not None:
+        amendments = amendments.filter(
+            Q(round=scope.round) | Q(pk__in=named_in_round(scope, "amendment"))
+        )
+    return amendments.exclude(pk__in=scope.removed_amendment_ids).exclude(
+        clause_id__in=scope.removed_clause_ids
+    )
+
+
+def amendment_rows(scope):
+    for a in scope_amendments(scope).order_by("created_at", "pk"):
+        yield (
+            a.pk,
+            a.clause_id,
+            a.round_id or "",
+            a.text,
+            a.base_text,
+            a.base_revision,
+            a.rationale,
+            a.status,
+            a.merged_into_id or "",
+            scope.pseudonym(a.proposed_by_id),
+            a.proposed_by_facilitator,
+            iso(a.created_at),
+            iso(a.updated_at),
+        )
+
+
+def endorsement_rows(scope):
+    endorsements = scope.contributions(
+        Endorsement.objects.filter(
+            Q(clause__in=scope_clauses(scope)) | Q(amendment__in=scope_amendments(scope))
+        )
+    ).order_by("created_at", "pk")
+    given_here = None
+    if scope.round is not None:
+        # A round's export holds the stances given (or changed) in that round.
+        given_here = set()
+        for participant_id, payload in Event.objects.filter(
+            round=scope.round, kind="conduct.endorsed"
+        ).values_list("participant_id", "payload"):
+            if isinstance(payload, dict) and payload.get("amendment"):
+                given_here.add((participant_id, None, payload["amendment"]))
+            elif isinstance(payload, dict):
+                given_here.add((participant_id, payload.get("clause"), None))
+    for e in endorsements.iterator(chunk_size=CHUNK_SIZE):
+        if given_here is not None and (
+            (e.participant_id, e.clause_id, e.amendment_id) not in given_here
+        ):
+            continue
+        yield (
+            e.pk,
+            e.clause_id or "",
+            e.amendment_id or "",
+            scope.pseudonym(e.participant_id),
+            e.stance,
+            e.objection,
+            iso(e.created_at),
+            iso(e.updated_at),
+        )
+
+
+def scope_versions(scope):
+    versions = ConductVersion.objects.filter(workshop=scope.workshop)
+    if scope.round is not None:
+        versions = versions.filter(round=scope.round)
+    return versions.order_by("number")
+
+
+def conduct_version_rows(scope):
+    for v in scope_versions(scope):
+        yield (
+            v.number,
+            v.name,
+            v.round_id or "",
+            v.frozen_for_round,
+            len(v.clauses or []),
+            as_json_text(v.changes or []),
+            iso(v.created_at),
+        )
+
+
+def conduct_version_clause_rows(scope):
+    for v in scope_versions(scope):
+        for position, entry in enumerate(v.clauses or [], start=1):
+            yield (
+                v.number,
+                position,
+                entry.get("clause", ""),
+                entry.get("text", ""),
+                entry.get("rationale", ""),
+                joined(entry.get("codes") or []),
+            )
+
+
 def scope_events(scope):
     events = scope.contributions(scope.in_rounds(Event.objects.all()))
     if scope.round is None:
@@ -295,12 +525,26 @@ def kept_events(scope, only=None):
         "response": scope.removed_response_ids,
         "statement": scope.removed_statement_ids,
     }
+    # Conduct and discussion events name their clause, amendment or note by these keys.
+    removed_here = {
+        "conduct.": {
+            "clause": scope.removed_clause_ids,
+            "amendment": scope.removed_amendment_ids,
+        },
+        "discussion.": {
+            "note": scope.removed_note_ids,
+            "clause": scope.removed_clause_ids,
+        },
+    }
     events = scope_events(scope)
     if only is not None:
         events = events.filter(only)
     for e in events.iterator(chunk_size=CHUNK_SIZE):
         payload = e.payload if isinstance(e.payload, dict) else {}
         if any(payload.get(key) in ids for key, ids in removed.items() if ids):
+            continue
+        prefix = e.kind.split(".", 1)[0] + "."
+        if any(payload.get(key) in ids for key, ids in removed_here.get(prefix, {}).items() if ids):
             continue
         yield e
 
@@ -315,8 +559,31 @@ def event_rows(scope):
             scope.pseudonym(e.participant_id),
             actor(e),
             e.kind,
-            as_json_text(clean_payload(e.payload, include_names=scope.include_names)),
+            as_json_text(clean_payload(named_payload(scope, e), include_names=scope.include_names)),
         )
+
+
+def named_payload(scope, event):
+    """Group events list people by their database ids: the export names them by pseudonym
+    (those it does not name, withdrawn people, are left out of the lists)."""
+    payload = event.payload
+    if not isinstance(payload, dict):
+        return payload
+    if event.kind == "groups.split" and isinstance(payload.get("groups"), dict):
+        groups = {
+            number: [scope.pseudonym(pk) for pk in members if scope.pseudonym(pk)]
+            for number, members in payload["groups"].items()
+            if isinstance(members, list)
+        }
+        return {**payload, "groups": groups}
+    if event.kind == "groups.placed" and isinstance(payload.get("placed"), dict):
+        placed = {
+            scope.pseudonym(int(pk)): number
+            for pk, number in payload["placed"].items()
+            if str(pk).isdigit() and scope.pseudonym(int(pk))
+        }
+        return {**payload, "placed": placed}
+    return payload
 
 
 def actor(event):
@@ -392,7 +659,8 @@ TABLES = [
                 "kind",
                 TEXT,
                 "finding, dilemma, single_choice, multiple_choice, scale, "
-                "ranking, statements, open_text or placement",
+                "ranking, statements, open_text, placement, discussion (breakout groups "
+                "write notes) or conduct (the room works on the code of conduct)",
             ),
             Column("title", TEXT, "the step's title"),
             Column("body", TEXT, "the text shown (Markdown); annotation offsets count in it"),
@@ -525,6 +793,186 @@ TABLES = [
         plus_one_rows,
     ),
     Table(
+        "breakout_groups",
+        "One row per breakout group a round's room was split into (a group that kept notes "
+        "stays listed after a new split or after the groups ended).",
+        (
+            Column("group_id", INTEGER, "identifier of the group"),
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column("number", INTEGER, "the group's number in its round, from 1"),
+            Column("name", TEXT, "the group's name as shown, e.g. `Group 2`"),
+            Column("members", INTEGER, "how many people the export names are in it at export time"),
+            Column("created_at", DATETIME, "when the group was first made"),
+        ),
+        group_rows,
+        nested_under="round",
+    ),
+    Table(
+        "group_memberships",
+        "One row per participant in a breakout group at export time (moves are in `events`, "
+        "kinds `groups.split`, `groups.moved` and `groups.placed`).",
+        (
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column("group_id", INTEGER, "the group (see `breakout_groups`)"),
+            Column("group_number", INTEGER, "the group's number in its round"),
+            Column("participant", TEXT, PARTICIPANT),
+            Column("placed_at", DATETIME, "when they were placed in this group"),
+        ),
+        group_membership_rows,
+        nested_under="round",
+    ),
+    Table(
+        "discussion_notes",
+        "One row per note a breakout group wrote on a discussion step.",
+        (
+            Column("note_id", INTEGER, "identifier of the note"),
+            Column("step_id", INTEGER, "the discussion step (see `steps`)"),
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column("group_id", INTEGER, "the group it was written in (see `breakout_groups`)"),
+            Column("group_number", INTEGER, "that group's number in its round"),
+            Column("participant", TEXT, PARTICIPANT),
+            Column("text", TEXT, "the note (its latest wording; edits are in `events`)"),
+            Column("deleted", BOOLEAN, "deleted by its author (kept in the record)"),
+            Column(
+                "clause_id",
+                INTEGER,
+                "the clause the facilitator proposed from it (see `clauses`); else empty",
+            ),
+            Column("created_at", DATETIME, "when it was written"),
+            Column("updated_at", DATETIME, "when it last changed"),
+        ),
+        discussion_note_rows,
+        nested_under="step",
+    ),
+    Table(
+        "clauses",
+        "One row per clause proposed for the workshop's code of conduct, whatever became of it.",
+        (
+            Column("clause_id", INTEGER, "identifier of the clause"),
+            Column("round_id", INTEGER, "the round it was proposed in; empty if none"),
+            Column("text", TEXT, "its wording now (accepted amendments change it; see `events`)"),
+            Column("rationale", TEXT, "why it was proposed"),
+            Column(
+                "status",
+                TEXT,
+                "`proposed`, `accepted` (in the code), `rejected`, `merged` (into another) "
+                "or `dropped` (taken out of the code)",
+            ),
+            Column("position", INTEGER, "its number in the code while accepted; else empty"),
+            Column("revision", INTEGER, "1, plus one for each accepted amendment"),
+            Column("merged_into", INTEGER, "the clause this duplicate was merged into; else empty"),
+            Column(
+                "proposed_by",
+                TEXT,
+                "pseudonym of the participant who proposed it; empty if the facilitator did, "
+                "or the proposer withdrew",
+            ),
+            Column("proposed_by_facilitator", BOOLEAN, "proposed by a facilitator"),
+            Column("motivated_by_step", INTEGER, "the step that prompted it (see `steps`)"),
+            Column(
+                "motivated_by_annotation",
+                INTEGER,
+                "the annotation that prompted it (see `annotations`)",
+            ),
+            Column(
+                "from_note",
+                INTEGER,
+                "the discussion note it was made from (see `discussion_notes`)",
+            ),
+            Column("codes", LIST, "names of the codebook codes on the clause"),
+            Column("created_at", DATETIME, "when it was proposed"),
+            Column("updated_at", DATETIME, "when it last changed"),
+        ),
+        clause_rows,
+    ),
+    Table(
+        "clause_codes",
+        "One row per code on a clause (the `codes` column of `clauses`, in long form).",
+        (
+            Column("clause_id", INTEGER, "the clause (see `clauses`)"),
+            Column("code_id", INTEGER, "the code (see `codes`)"),
+            Column("code", TEXT, "the code's name"),
+        ),
+        clause_code_rows,
+    ),
+    Table(
+        "amendments",
+        "One row per proposed new wording of a clause.",
+        (
+            Column("amendment_id", INTEGER, "identifier of the amendment"),
+            Column("clause_id", INTEGER, "the clause it rewords (see `clauses`)"),
+            Column("round_id", INTEGER, "the round it was proposed in; empty if none"),
+            Column("text", TEXT, "the new wording"),
+            Column("base_text", TEXT, "the clause's wording it was written against"),
+            Column("base_revision", INTEGER, "the clause's `revision` it was written against"),
+            Column("rationale", TEXT, "why"),
+            Column("status", TEXT, "`proposed`, `accepted`, `rejected` or `merged`"),
+            Column(
+                "merged_into", INTEGER, "the amendment this duplicate was merged into; else empty"
+            ),
+            Column(
+                "proposed_by",
+                TEXT,
+                "pseudonym of the participant who proposed it; empty if the facilitator did, "
+                "or the proposer withdrew",
+            ),
+            Column("proposed_by_facilitator", BOOLEAN, "proposed by a facilitator"),
+            Column("created_at", DATETIME, "when it was proposed"),
+            Column("updated_at", DATETIME, "when it last changed"),
+        ),
+        amendment_rows,
+    ),
+    Table(
+        "endorsements",
+        "One row per participant's current stance on a clause or an amendment; every change "
+        "is in `events` (kind `conduct.endorsed`).",
+        (
+            Column("endorsement_id", INTEGER, "identifier of the endorsement"),
+            Column("clause_id", INTEGER, "the clause (see `clauses`); empty for an amendment"),
+            Column("amendment_id", INTEGER, "the amendment (see `amendments`); else empty"),
+            Column("participant", TEXT, PARTICIPANT),
+            Column("stance", TEXT, "`agree`, `disagree` or `pass`"),
+            Column("objection", TEXT, "with `disagree`: the participant's one-line objection"),
+            Column("created_at", DATETIME, "when first given"),
+            Column("updated_at", DATETIME, "when last changed"),
+        ),
+        endorsement_rows,
+    ),
+    Table(
+        "conduct_versions",
+        "One row per version of the code of conduct: each accepted change makes one, and the "
+        "code as it stood when a round closed is frozen as a version named after the round.",
+        (
+            Column("version", INTEGER, "the version's number, from 1"),
+            Column("name", TEXT, "the round's title for a frozen version; else empty"),
+            Column("round_id", INTEGER, "the round it was made in; empty if none"),
+            Column("frozen_for_round", BOOLEAN, "frozen when its round closed"),
+            Column("clause_count", INTEGER, "number of clauses in this version"),
+            Column(
+                "changes",
+                JSON,
+                "what changed since the version before: a list of "
+                "{clause, what (`added`, `amended`, `moved`, `dropped`, `merged`), reason}",
+            ),
+            Column("created_at", DATETIME, "when the version was made"),
+        ),
+        conduct_version_rows,
+    ),
+    Table(
+        "conduct_version_clauses",
+        "One row per clause of each version of the code, in the version's order: the code's "
+        "text as it stood at that version.",
+        (
+            Column("version", INTEGER, "the version (see `conduct_versions`)"),
+            Column("position", INTEGER, "the clause's number in that version, from 1"),
+            Column("clause_id", INTEGER, "the clause (see `clauses`)"),
+            Column("text", TEXT, "its wording in that version"),
+            Column("rationale", TEXT, "why it is there"),
+            Column("codes", LIST, "names of the codebook codes on it then"),
+        ),
+        conduct_version_clause_rows,
+    ),
+    Table(
         "codes",
         "The workshop's codebook.",
         (
@@ -558,7 +1006,8 @@ TABLES = [
                 "kind",
                 TEXT,
                 "what happened, e.g. `answer.given`, `step.shown`, "
-                "`results.revealed` (see docs/exports.md)",
+                "`results.revealed`, `conduct.endorsed`, `discussion.note_added` "
+                "(see docs/exports.md)",
             ),
             Column("payload", JSON, "the details recorded with it"),
         ),

@@ -1,8 +1,9 @@
 """Exports made for reading: the focus-group transcript, the facilitation log and W3C annotations.
 
 The transcript gathers what people wrote from ``CONTRIBUTIONS``: one function per kind of
-contribution, yielding ``Contribution``s for a step. A later capability (clauses, group notes)
-adds its own function to that list, and the transcript and the QDA project pick it up.
+contribution, yielding ``Contribution``s for a step (answers, annotations, statements, group
+notes, and proposals for the code of conduct). A later capability adds its own function to that
+list, and the transcript and the QDA project pick it up.
 """
 
 import csv
@@ -15,11 +16,16 @@ from datetime import datetime
 from django.db.models import Q
 
 from facilitation.deliberation.anchoring import Selector
-from facilitation.deliberation.models import Annotation, Response, Statement
-from facilitation.workshops.models import Step
+from facilitation.deliberation.models import (
+    Annotation,
+    DiscussionNote,
+    Response,
+    Statement,
+)
+from facilitation.workshops.models import Event, Step
 
 from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
-from .tables import kept_events, scope_annotations, scope_steps
+from .tables import kept_events, scope_amendments, scope_annotations, scope_clauses, scope_steps
 from .tabular import csv_value
 
 ANONYMOUS = "Anonymous"
@@ -37,6 +43,9 @@ class Contribution:
     hidden: bool = False
     quote: str = ""  # the passage an annotation is about
     code_names: tuple[str, ...] = ()
+    # What it is said in or about, shown in brackets before it: "Group 2", "amends “…”".
+    label: str = ""
+    group_id: int | None = None  # the breakout group a discussion note was written in
 
 
 def open_text_answers(scope: ExportScope, step: Step) -> Iterator[Contribution]:
@@ -85,10 +94,104 @@ def submitted_statements(scope: ExportScope, step: Step) -> Iterator[Contributio
         )
 
 
+def discussion_notes(scope: ExportScope, step: Step) -> Iterator[Contribution]:
+    # Like annotations: a note its author deleted stays in the tables only.
+    if step.kind != Step.Kind.DISCUSSION:
+        return
+    notes = (
+        scope.contributions(DiscussionNote.objects.filter(step=step, deleted=False))
+        .select_related("group")
+        .order_by("created_at", "pk")
+    )
+    for n in notes.iterator(chunk_size=CHUNK_SIZE):
+        yield Contribution(
+            n.created_at,
+            n.participant_id,
+            n.text,
+            "note",
+            n.pk,
+            label=str(n.group.name),
+            group_id=n.group_id,
+        )
+
+
+CONDUCT_PROPOSALS = ("conduct.clause_proposed", "conduct.amendment_proposed", "conduct.endorsed")
+
+
+def conduct_proposals(scope: ExportScope, step: Step) -> Iterator[Contribution]:
+    """Clauses, amendments and objections participants wrote while ``step`` was on screen
+    (a code-of-conduct step, or any step when proposals are open at any time)."""
+    return proposals_in(scope, Event.objects.filter(step=step))
+
+
+def proposals_between_steps(scope, round):
+    """Those written while the round showed no step (proposals open at any time)."""
+    return proposals_in(scope, Event.objects.filter(round=round, step__isnull=True))
+
+
+def proposals_in(scope, events):
+    """Conduct contributions among ``events``, read from the event log so that each reads as
+    it was written then, even if it was amended later."""
+    events = scope.contributions(
+        events.filter(kind__in=CONDUCT_PROPOSALS, participant__isnull=False)
+    ).order_by("created_at", "pk")
+    if not events.exists():
+        return
+    # Workshop-wide: in a round's export, a proposal may concern a clause of an earlier round.
+    whole = ExportScope(scope.workshop, include_names=scope.include_names)
+    clauses = {c.pk: c for c in scope_clauses(whole).prefetch_related("codes")}
+    amendments = set(scope_amendments(whole).values_list("pk", flat=True))
+    for e in events.iterator(chunk_size=CHUNK_SIZE):
+        p = e.payload if isinstance(e.payload, dict) else {}
+        clause = clauses.get(p.get("clause"))
+        if clause is None:
+            continue  # left out with its withdrawn proposer, or outside the export
+        codes = tuple(sorted(code.name for code in clause.codes.all()))
+        if e.kind == "conduct.clause_proposed":
+            label = str(CLAUSE_LABEL)
+            yield Contribution(
+                e.created_at,
+                e.participant_id,
+                p.get("text") or clause.text,
+                "clause",
+                clause.pk,
+                code_names=codes,
+                label=label,
+            )
+        elif e.kind == "conduct.amendment_proposed" and p.get("amendment") in amendments:
+            yield Contribution(
+                e.created_at,
+                e.participant_id,
+                p.get("text", ""),
+                "amendment",
+                p["amendment"],
+                code_names=codes,
+                label=f"amends “{one_line(p.get('base_text') or clause.text)}”",
+            )
+        elif e.kind == "conduct.endorsed" and p.get("objection"):
+            amendment = p.get("amendment")
+            if amendment and amendment not in amendments:
+                continue
+            about = "the amendment of" if amendment else "the clause"
+            yield Contribution(
+                e.created_at,
+                e.participant_id,
+                p["objection"],
+                "objection",
+                e.pk,
+                code_names=codes,
+                label=f"objects to {about} “{one_line(clause.text)}”",
+            )
+
+
+CLAUSE_LABEL = "proposes a clause"
+
 CONTRIBUTIONS: list[Callable[[ExportScope, Step], Iterator[Contribution]]] = [
     open_text_answers,
     annotation_notes,
     submitted_statements,
+    discussion_notes,
+    conduct_proposals,
 ]
 
 
@@ -122,8 +225,15 @@ def transcript_chunks(scope):
             yield f"\n\n--- {step.position}. {heading(step.title)} ---\n".encode()
             for c in contributions_to(scope, step):
                 about = f"[on “{one_line(c.quote)}”] " if c.quote else ""
+                about += f"[{one_line(c.label)}] " if c.label else ""
                 flag = " [hidden from the room]" if c.hidden else ""
                 text = f"\n{speaker(scope, c.participant_id)}: {about}{one_line(c.text)}{flag}\n"
+                yield text.encode()
+        between = list(proposals_between_steps(scope, round))
+        if between:
+            yield b"\n\n--- Code of conduct, between steps ---\n"
+            for c in between:
+                text = f"\n{speaker(scope, c.participant_id)}: [{c.label}] {one_line(c.text)}\n"
                 yield text.encode()
 
 
@@ -157,7 +267,31 @@ FACILITATION_EVENTS = {
     "annotation.premoderation": "Pre-moderation of annotations switched",
     "statement.approved": "Statement approved",
     "statement.rejected": "Statement rejected",
+    "groups.split": "Room split into groups",
+    "groups.moved": "Participant moved to another group",
+    "groups.placed": "Participants placed in groups",
+    "groups.dissolved": "Groups ended",
+    "discussion.report_back": "Report-back of the groups switched",
+    "discussion.note_proposed": "Group note proposed as a clause",
+    "conduct.clause_proposed": "Clause proposed by the facilitator",
+    "conduct.amendment_proposed": "Amendment proposed by the facilitator",
+    "conduct.clause_accepted": "Clause accepted into the code",
+    "conduct.clause_rejected": "Clause rejected",
+    "conduct.clause_dropped": "Clause dropped from the code",
+    "conduct.clause_merged": "Clauses merged",
+    "conduct.clause_moved": "Clause moved in the code",
+    "conduct.amendment_accepted": "Amendment accepted",
+    "conduct.amendment_rejected": "Amendment rejected",
+    "conduct.amendment_merged": "Amendments merged",
+    "conduct.open_any_time": "Proposals open at any time switched",
+    "conduct.version_frozen": "Code of conduct frozen for the round",
+    "conduct.carried_forward": "Code of conduct carried into this round",
 }
+# Facilitator acts that change or judge what a participant contributed: the moderation log.
+MODERATION_KINDS = (
+    r"^(answer|annotation|statement)\.|^discussion\.note_proposed$"
+    r"|^conduct\.(clause|amendment)_(accepted|rejected|dropped|merged)$"
+)
 LOG_COLUMNS = [
     "time",
     "round_id",
@@ -173,22 +307,66 @@ LOG_COLUMNS = [
 def facilitation_events(scope, *, moderation_only=False):
     """Events that changed what the room saw: facilitator actions, in time order."""
     steps = {s.pk: s for s in scope_steps(scope).only("pk", "position", "title")}
-    only = (Q(user__isnull=False) | Q(kind__in=FACILITATION_EVENTS)) & Q(participant__isnull=True)
+    # A facilitator's act may name the participant it concerns (moving someone to a group).
+    only = Q(user__isnull=False) | (Q(kind__in=FACILITATION_EVENTS) & Q(participant__isnull=True))
     if moderation_only:
-        only &= Q(kind__regex=r"^(answer|annotation|statement)\.")
+        only &= Q(kind__regex=MODERATION_KINDS)
     for event in kept_events(scope, only):
         yield event, steps.get(event.step_id)
 
 
-def describe_event(event, step):
+SWITCHES = ("annotation.premoderation", "discussion.report_back", "conduct.open_any_time")
+
+
+def describe_groups(event, payload, scope):
+    if event.kind == "groups.split":
+        groups = payload.get("groups") or {}
+        how = "at random" if payload.get("method") == "random" else "balanced"
+        if payload.get("attribute"):
+            how += f" by {payload['attribute']}"
+        return f"{len(groups)} groups, {how}"
+    if event.kind == "groups.moved":
+        who = (scope.pseudonym(event.participant_id) if scope else "") or ANONYMOUS
+        return f"{who} to Group {payload.get('group')}"
+    if event.kind == "groups.placed" and isinstance(payload.get("placed"), dict):
+        return f"{len(payload['placed'])} placed"
+    return ""
+
+
+def describe_conduct(payload):
+    """Which clause (and version) a conduct act concerns, and the reason the facilitator gave."""
+    parts = []
+    if payload.get("clause"):
+        parts.append(f"clause {payload['clause']}")
+    if payload.get("amendment"):
+        parts.append(f"amendment {payload['amendment']}")
+    if payload.get("into"):
+        parts.append(f"into {payload['into']}")
+    if payload.get("note"):
+        parts.append(f"note {payload['note']}")
+    if payload.get("version"):
+        name = f" “{payload['name']}”" if payload.get("name") else ""
+        parts.append(f"version {payload['version']}{name}")
+    if payload.get("text"):
+        parts.append(f"“{one_line(payload['text'])}”")
+    if payload.get("reason"):
+        parts.append(f"reason: {one_line(payload['reason'])}")
+    return "; ".join(parts)
+
+
+def describe_event(event, step, scope=None):
     payload = clean_payload(event.payload) if isinstance(event.payload, dict) else {}
     action = FACILITATION_EVENTS.get(event.kind, event.kind)
     if event.kind == "step.shown":
         detail = f"{step.position}. {step.title}" if step else "the lobby (join code and QR code)"
     elif event.kind == "timer.started":
         detail = f"{payload.get('seconds')} seconds"
-    elif event.kind == "annotation.premoderation":
+    elif event.kind in SWITCHES:
         detail = "on" if payload.get("on") else "off"
+    elif event.kind.startswith("groups."):
+        detail = describe_groups(event, payload, scope)
+    elif event.kind.startswith("conduct.") or event.kind == "discussion.note_proposed":
+        detail = describe_conduct(payload)
     elif "exact" in payload or "text" in payload:
         detail = one_line(payload.get("text") or payload.get("exact"))
     else:
@@ -202,7 +380,7 @@ def log_chunks(scope):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(LOG_COLUMNS)
     for event, step in facilitation_events(scope):
-        action, detail = describe_event(event, step)
+        action, detail = describe_event(event, step, scope)
         writer.writerow(
             [
                 csv_value(v)

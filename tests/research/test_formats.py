@@ -8,7 +8,15 @@ import zipfile
 from lxml import etree
 from openpyxl import load_workbook
 
-from facilitation.deliberation.models import Annotation, Code, Response
+from facilitation.deliberation.models import (
+    Amendment,
+    Annotation,
+    Clause,
+    Code,
+    DiscussionNote,
+    Endorsement,
+    Response,
+)
 from facilitation.research.scope import ExportScope
 from facilitation.research.tables import TABLES
 from facilitation.workshops.models import Event, Participant, Step, ValueLogic
@@ -150,7 +158,15 @@ class TestQda:
         sources = project.findall("q:Sources/q:TextSource", NS)
         findings = Step.objects.filter(kind=Step.Kind.FINDING)
         open_steps = Step.objects.filter(kind=Step.Kind.OPEN_TEXT, responses__isnull=False)
-        assert len(sources) == findings.count() + open_steps.distinct().count()
+        discussions = Step.objects.filter(discussion_notes__isnull=False)
+        conduct = Step.objects.filter(kind=Step.Kind.CONDUCT, events__kind__startswith="conduct.")
+        conduct = conduct.filter(events__participant__isnull=False)
+        assert len(sources) == (
+            findings.count()
+            + open_steps.distinct().count()
+            + discussions.distinct().count()
+            + conduct.distinct().count()
+        )
         for source in sources:
             text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/"))
             text = text.decode()
@@ -160,7 +176,12 @@ class TestQda:
         selections = project.findall(".//q:PlainTextSelection", NS)
         live = Annotation.objects.exclude(status=Annotation.Status.DELETED).count()
         answers = Response.objects.filter(step__kind=Step.Kind.OPEN_TEXT).count()
-        assert len(selections) == live + answers
+        notes = DiscussionNote.objects.filter(deleted=False).count()
+        proposals = Clause.objects.filter(proposed_by__isnull=False).count()
+        amendments = Amendment.objects.filter(proposed_by__isnull=False).count()
+        objections = Endorsement.objects.exclude(objection="").count()
+        assert notes and proposals and amendments and objections
+        assert len(selections) == live + answers + notes + proposals + amendments + objections
         quotes = {
             archive.read(s.get("plainTextPath").replace("internal://", "Sources/")).decode()[
                 int(sel.get("startPosition")) : int(sel.get("endPosition"))
@@ -186,10 +207,13 @@ class TestQda:
         notes = [n.get("name") for n in project.findall("q:Notes/q:Note", NS)]
         assert any(name.startswith("Facilitation log") for name in notes)
         moderation = next(
-            n for n in project.findall("q:Notes/q:Note", NS) if n.get("name").startswith("Mod")
+            n
+            for n in project.findall("q:Notes/q:Note", NS)
+            if n.get("name").startswith("Mod") and n.get("name").endswith("sample activity")
         )
         text = moderation.find("q:PlainTextContent", NS).text
         assert "Annotation pinned" in text and "Answer hidden from the room" in text
+        assert "Clause accepted into the code" in text
         assert "Projector shows" not in text
         coded = project.findall(".//q:PlainTextSelection/q:Coding/q:CodeRef", NS)
         guids = {c.get("guid") for c in project.iterfind(".//q:Code", NS)}

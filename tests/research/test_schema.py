@@ -79,3 +79,27 @@ def test_the_codebook_validates_against_the_codebook_part_of_the_project_schema(
     copy.extend(list(codebook))
     assert_valid(project, schema)
     assert len(project.findall(f".//{{{PROJECT_NS}}}Code")) > 6
+
+
+def test_a_project_with_group_notes_proposals_and_an_anonymised_withdrawal_validates(
+    workshop, played_round, schema
+):
+    from django.utils import timezone
+
+    from facilitation.deliberation.models import DiscussionNote
+    from facilitation.workshops.models import Workshop
+
+    workshop.on_withdrawal = Workshop.Withdrawal.ANONYMISE
+    workshop.save()
+    writer = DiscussionNote.objects.first().participant
+    writer.withdrawn_at = timezone.now()
+    writer.save()
+    scope = ExportScope(workshop, played_round)
+    project = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(export_bytes(scope, "qdpx"))).read("project.qde")
+    )
+    assert_valid(project, schema)
+    groups = project.find(f".//{{{PROJECT_NS}}}Code[@name='Breakout groups']")
+    assert len(groups) == played_round.groups.count()
+    names = {s.get("name") for s in project.iterfind(f".//{{{PROJECT_NS}}}PlainTextSelection")}
+    assert any(name.startswith("Anonymous: ") for name in names)
