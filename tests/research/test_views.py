@@ -63,6 +63,16 @@ class TestAccess:
     def test_the_console_home_links_the_exports(self, console, workshop):
         assert page_url(workshop) in console.get("/console/").content.decode()
 
+    def test_an_archived_workshop_is_still_exportable(self, console, workshop, played_round):
+        console.post(f"/console/workshops/{workshop.pk}/archive/")
+        workshop.refresh_from_db()
+        assert workshop.archived_at is not None
+        assert page_url(workshop) not in console.get("/console/").content.decode()
+        assert page_url(workshop) in console.get("/console/?archived=1").content.decode()
+        assert console.get(page_url(workshop)).status_code == 200
+        tables = csv_tables(body(console.get(download_url(workshop, "csv"))))
+        assert len(tables["rounds"]) == workshop.rounds.count()
+
 
 class TestDownloads:
     @pytest.mark.parametrize("key", list(EXPORT_FORMATS))
