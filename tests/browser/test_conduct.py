@@ -4,8 +4,9 @@ the projector follows; the pages pass axe."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_every_kind import open_console, serious_violations
-from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE, join, no_horizontal_scroll
+from tests.browser.room import live_room, show_first
+from tests.browser.test_every_kind import serious_violations
+from tests.browser.test_live_round import no_horizontal_scroll
 from tests.e2e.server import demo_round
 
 pytestmark = pytest.mark.browser
@@ -16,20 +17,11 @@ def test_two_phones_write_the_code_while_the_facilitator_accepts(
 ):
     server = start_server(sqlite_deployment)
     facts = demo_round(sqlite_deployment)
-    console = open_console(new_page, server, facts)
-    console.get_by_role("button", name="Start the round").click()
-    projector = new_page("projector", **BIG_SCREEN)
-    projector.goto(f"{server.url}/projector/{facts['projector_key']}/")
-    expect(projector.locator("body")).to_have_class(LIVE)
-    join_url = f"{server.url}/r/{facts['join_code']}/"
-    anna, bo = new_page("phone Anna", **PHONE), new_page("phone Bo", **PHONE)
-    join(anna, join_url, "Anna")
-    join(bo, join_url, "Bo")
+    console, projector, phones = live_room(new_page, server, facts, ["Anna", "Bo"])
+    anna, bo = phones["Anna"], phones["Bo"]
 
-    number, step = next(
-        (n, s) for n, s in enumerate(facts["steps"], start=1) if s["kind"] == "conduct"
-    )
-    console.locator(".agenda").get_by_role("button", name=f"{number}. {step['title']}").click()
+    join_url = f"{server.url}/r/{facts['join_code']}/"
+    step = show_first(console, facts, "conduct")
     for page in (anna, bo, projector):
         expect(page.locator("#stage h1")).to_have_text(step["title"])
     expect(projector.locator("#conduct .clauses li")).to_have_count(3)

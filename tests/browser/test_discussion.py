@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_every_kind import open_console, serious_violations
-from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE, join, no_horizontal_scroll
+from tests.browser.room import live_room, show_first
+from tests.browser.test_every_kind import serious_violations
+from tests.browser.test_live_round import no_horizontal_scroll
 from tests.e2e.server import demo_round
 
 pytestmark = pytest.mark.browser
@@ -18,15 +19,7 @@ GROUP = re.compile(r"You are in (Group \d)")
 def test_groups_discuss_and_report_back(sqlite_deployment, start_server, new_page):
     server = start_server(sqlite_deployment)
     facts = demo_round(sqlite_deployment)
-    console = open_console(new_page, server, facts)
-    console.get_by_role("button", name="Start the round").click()
-    projector = new_page("projector", **BIG_SCREEN)
-    projector.goto(f"{server.url}/projector/{facts['projector_key']}/")
-    expect(projector.locator("body")).to_have_class(LIVE)
-    join_url = f"{server.url}/r/{facts['join_code']}/"
-    phones = {name: new_page(f"phone {name}", **PHONE) for name in ("Anna", "Bo", "Cai")}
-    for name, phone in phones.items():
-        join(phone, join_url, name)
+    console, projector, phones = live_room(new_page, server, facts, ["Anna", "Bo", "Cai"])
     expect(console.locator("#groups")).to_contain_text("3 people in the room")
 
     # The facilitator splits the room into two groups at random, then shows the discussion.
@@ -34,12 +27,7 @@ def test_groups_discuss_and_report_back(sqlite_deployment, start_server, new_pag
     panel.get_by_label("Number").fill("2")
     panel.get_by_role("button", name="Split into groups").click()
     expect(panel.locator(".group-card")).to_have_count(2)
-    number, discussion = next(
-        (n, s) for n, s in enumerate(facts["steps"], start=1) if s["kind"] == "discussion"
-    )
-    console.locator(".agenda").get_by_role(
-        "button", name=f"{number}. {discussion['title']}"
-    ).click()
+    discussion = show_first(console, facts, "discussion")
     for page in (*phones.values(), projector):
         expect(page.locator("#stage h1")).to_have_text(discussion["title"])
     expect(projector.locator("#discussion .group-card")).to_have_count(2)
