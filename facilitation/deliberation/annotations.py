@@ -18,6 +18,7 @@ from facilitation.workshops.services import ActionRefused, record_event
 
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
 from .models import Annotation, Code, PlusOne
+from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = Annotation._meta.get_field("note").max_length
 
@@ -151,25 +152,16 @@ def merge_annotations(duplicate, into, *, by):
 
 def set_premoderation(step, on, *, by):
     """Whether new notes on this finding wait for the facilitator's approval (recorded)."""
-    with transaction.atomic():
-        step = _lock(step)
-        if step.kind != Step.Kind.FINDING:
-            raise ActionRefused(_("Only findings have notes to moderate."), status=400)
-        if step.round.is_closed:
-            raise ActionRefused(_("This round is closed; nothing in it can change."))
-        if bool(step.settings.get("premoderate")) != bool(on):
-            step.settings = {**step.settings, "premoderate": bool(on)}
-            step.save(update_fields=["settings"])
-            record_event(
-                "annotation.premoderation",
-                workshop=step.round.workshop,
-                round=step.round,
-                step=step,
-                user=by,
-                on=bool(on),
-            )
-            notify_round(step.round_id, "annotations")
-    return step
+    return switch_step_setting(
+        step,
+        "premoderate",
+        on,
+        kind=Step.Kind.FINDING,
+        not_this_kind=_("Only findings have notes to moderate."),
+        event="annotation.premoderation",
+        by=by,
+        topics=["annotations"],
+    )
 
 
 def own_annotations(step, participant_ids):

@@ -19,6 +19,7 @@ from facilitation.workshops.services import ActionRefused, record_event
 
 from .conduct import propose_clause
 from .models import DiscussionNote
+from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = DiscussionNote._meta.get_field("text").max_length
 # Enough for any real discussion; stops one phone from flooding its group's list.
@@ -87,25 +88,17 @@ def delete_note(note, participant):
 
 def set_report_back(step, on, *, by):
     """Show each group's notes on the projector (on) or the groups at work (off)."""
-    with transaction.atomic():
-        step = _lock(step)
-        if step.kind != Step.Kind.DISCUSSION:
-            raise ActionRefused(_("Only discussions have a report-back."), status=400)
-        if step.round.is_closed:
-            raise ActionRefused(_("This round is closed; nothing in it can change."))
-        if bool(step.settings.get("report_back")) != bool(on):
-            step.settings = {**step.settings, "report_back": bool(on)}
-            step.save(update_fields=["settings"])
-            record_event(
-                "discussion.report_back",
-                workshop=step.round.workshop,
-                round=step.round,
-                step=step,
-                user=by,
-                on=bool(on),
-            )
-            notify_round(step.round_id, "stage", urgent=True)
-    return step
+    return switch_step_setting(
+        step,
+        "report_back",
+        on,
+        kind=Step.Kind.DISCUSSION,
+        not_this_kind=_("Only discussions have a report-back."),
+        event="discussion.report_back",
+        by=by,
+        topics=["stage"],
+        urgent=True,
+    )
 
 
 def propose_note_as_clause(note, *, by):

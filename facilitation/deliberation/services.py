@@ -198,3 +198,34 @@ def open_second_pass(step, *, by):
         notify_round(locked.round_id, "stage", urgent=True)
     step.refresh_from_db()
     return step
+
+
+def switch_step_setting(step, name, on, *, kind, not_this_kind, event, by, topics, urgent=False):
+    """Turn a facilitator's on/off setting of a step (``Step.settings[name]``) on or off.
+
+    Refuses a step of another kind (with ``not_this_kind``) or of a closed round. A change is
+    recorded as ``event`` and pushed on ``topics``; setting what is already set does nothing.
+    """
+    with transaction.atomic():
+        step = (
+            Step.objects.select_for_update(of=("self", "round"))
+            .select_related("round__workshop")
+            .get(pk=step.pk)
+        )
+        if step.kind != kind:
+            raise ActionRefused(not_this_kind, status=400)
+        if step.round.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if bool(step.settings.get(name)) != bool(on):
+            step.settings = {**step.settings, name: bool(on)}
+            step.save(update_fields=["settings"])
+            record_event(
+                event,
+                workshop=step.round.workshop,
+                round=step.round,
+                step=step,
+                user=by,
+                on=bool(on),
+            )
+            notify_round(step.round_id, *topics, urgent=urgent)
+    return step
