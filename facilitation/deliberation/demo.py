@@ -26,6 +26,7 @@ def demo_template(language="en"):
         "version": VERSION,
         "title": content["title"],
         "description": content["description"],
+        "language": language,
         "codebook": [
             {"name": name, "description": description} for name, description in content["codebook"]
         ],

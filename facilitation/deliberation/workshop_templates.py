@@ -12,6 +12,7 @@ refusal lists every problem found. The demo workshop is built the same way (``de
 
 import json
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ TOP_FIELDS = {
     "version",
     "title",
     "description",
+    "language",
     "consent_text",
     "on_withdrawal",
     "participant_attributes",
@@ -85,6 +87,7 @@ def export_workshop(workshop):
         "version": VERSION,
         "title": workshop.title,
         "description": workshop.description,
+        "language": workshop.language,
         "consent_text": workshop.consent_text,
         "on_withdrawal": workshop.on_withdrawal,
         "participant_attributes": list(workshop.participant_attributes or []),
@@ -238,11 +241,17 @@ def check_template(data):
             markdown=True,
         ),
         "on_withdrawal": data.get("on_withdrawal", Workshop.Withdrawal.REMOVE),
+        "language": data.get("language", settings.LANGUAGE_CODE),
         "participant_attributes": problems.check(
             _("Participant attributes"), _check_attributes, data.get("participant_attributes", [])
         ),
         "codebook": _check_codebook(data.get("codebook", []), problems),
     }
+    if workshop["language"] not in dict(settings.LANGUAGES):
+        problems.add(
+            _("Language"),
+            _("must be one of: %(values)s") % {"values": ", ".join(dict(settings.LANGUAGES))},
+        )
     if workshop["on_withdrawal"] not in Workshop.Withdrawal.values:
         problems.add(
             _("When a participant withdraws"),
@@ -321,6 +330,7 @@ def import_template(data, *, by=None, facilitators=(), demo_key="", **event_payl
         workshop = Workshop.objects.create(
             title=clean["title"],
             description=clean["description"],
+            language=clean["language"],
             consent_text=clean["consent_text"],
             on_withdrawal=clean["on_withdrawal"],
             participant_attributes=clean["participant_attributes"],

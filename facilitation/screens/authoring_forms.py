@@ -24,7 +24,7 @@ from facilitation.workshops.models import Round, Step, ValueLogic, Workshop
 class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
-        fields = ["title", "description"]
+        fields = ["title", "description", "language"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -4,6 +4,7 @@ Each function does its change in one transaction with an event. Steps are built 
 ``deliberation.authoring``; templates in ``deliberation.workshop_templates``.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,20 +12,22 @@ from django.utils.translation import gettext as _
 from .models import Round, Workshop
 from .services import ActionRefused, record_event
 
-WORKSHOP_FIELDS = ("title", "description")
+WORKSHOP_FIELDS = ("title", "description", "language")
 
 
-def create_workshop(*, title, description="", by):
+def create_workshop(*, title, description="", language=None, by):
     """A new workshop that ``by`` facilitates; a ``workshop.created`` event records it."""
+    language = language or settings.LANGUAGE_CODE
     with transaction.atomic():
-        workshop = Workshop.objects.create(title=title, description=description)
+        workshop = Workshop.objects.create(title=title, description=description, language=language)
         workshop.facilitators.add(by)
-        record_event("workshop.created", workshop=workshop, user=by, title=title)
+        record_event("workshop.created", workshop=workshop, user=by, title=title, language=language)
     return workshop
 
 
 def update_workshop(workshop, *, by, **fields):
-    """Change the workshop's title and description; a ``workshop.edited`` event lists changes."""
+    """Change the workshop's title, description or language; a ``workshop.edited`` event lists
+    changes."""
     if unknown := set(fields) - set(WORKSHOP_FIELDS):
         raise ValueError(f"Not a workshop field: {', '.join(sorted(unknown))}")
     with transaction.atomic():

@@ -45,6 +45,15 @@ class Workshop(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # What the room sees (projector, the console's defaults, the exports' labels) is in this
+    # language; each phone follows its own person's choice.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the projector, the round report and the research exports."),
+    )
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="facilitated_workshops",

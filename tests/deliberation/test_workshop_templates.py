@@ -71,6 +71,7 @@ class TestRoundTrip:
             "version",
             "title",
             "description",
+            "language",
             "consent_text",
             "on_withdrawal",
             "participant_attributes",

@@ -74,9 +74,11 @@ class TestAccess:
 class TestWorkshops:
     def test_creating_a_workshop_and_its_first_round(self, console, facilitator):
         response = console.post(
-            "/console/workshops/new/", {"title": "Autumn series", "description": "For Q4"}
+            "/console/workshops/new/",
+            {"title": "Autumn series", "description": "For Q4", "language": "sv"},
         )
         workshop = Workshop.objects.get(title="Autumn series")
+        assert workshop.language == "sv"
         assert response.url == f"/console/workshops/{workshop.pk}/"
         assert workshop.is_facilitated_by(facilitator)
         response = console.post(
@@ -96,7 +98,8 @@ class TestWorkshops:
 
     def test_editing_the_title(self, console, workshop):
         console.post(
-            f"/console/workshops/{workshop.pk}/edit/", {"title": "Renamed", "description": ""}
+            f"/console/workshops/{workshop.pk}/edit/",
+            {"title": "Renamed", "description": "", "language": "en"},
         )
         workshop.refresh_from_db()
         assert workshop.title == "Renamed"

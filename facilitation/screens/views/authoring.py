@@ -56,7 +56,8 @@ def facilitated_workshop(request, workshop_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_new(request):
-    form = WorkshopForm(request.POST or None)
+    # A new workshop starts in the language its facilitator is using.
+    form = WorkshopForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         workshop = authoring.create_workshop(by=request.user, **form.cleaned_data)
         messages.success(request, _("Workshop created. Add its first round below."))
