@@ -10,17 +10,20 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Round, Step
-from facilitation.workshops.participants import may_take_part_refusal, still_counted
+from facilitation.workshops.models import Step
+from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
+from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
 from .models import Annotation, Code, PlusOne
 from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = Annotation._meta.get_field("note").max_length
+ANNOTATING = Capability(things=_lazy("notes"), kinds=frozenset({Step.Kind.FINDING}))
 
 
 def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""):
@@ -31,7 +34,7 @@ def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""
     """
     with transaction.atomic():
         step = _lock(step)
-        _check_can_annotate(step, participant)
+        check_can_take_part(participant, capability=ANNOTATING, step=step)
         try:
             selector = describe(step.body, start, end)
         except AnchorError as error:
@@ -61,7 +64,7 @@ def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""
 def edit_annotation(annotation, participant, *, note="", code_ids=(), reaction=""):
     """Change the note, codes or reaction of one's own annotation (the passage stays)."""
     with transaction.atomic():
-        _check_can_annotate(_lock(annotation.step), participant)
+        check_can_take_part(participant, capability=ANNOTATING, step=_lock(annotation.step))
         annotation = _own(annotation, participant)
         fields = _clean_content(annotation.step, note=note, code_ids=code_ids, reaction=reaction)
         annotation.note, annotation.reaction = fields["note"], fields["reaction"]
@@ -74,7 +77,7 @@ def edit_annotation(annotation, participant, *, note="", code_ids=(), reaction="
 def delete_annotation(annotation, participant):
     """Withdraw one's own annotation: gone from every screen, kept in the record."""
     with transaction.atomic():
-        _check_can_annotate(_lock(annotation.step), participant)
+        check_can_take_part(participant, capability=ANNOTATING, step=_lock(annotation.step))
         annotation = _own(annotation, participant)
         annotation.status = Annotation.Status.DELETED
         annotation.save(update_fields=["status", "updated_at"])
@@ -85,7 +88,7 @@ def delete_annotation(annotation, participant):
 def plus_one(annotation, participant):
     """Support someone else's annotation; doing it twice counts once."""
     with transaction.atomic():
-        _check_can_annotate(_lock(annotation.step), participant)
+        check_can_take_part(participant, capability=ANNOTATING, step=_lock(annotation.step))
         annotation = Annotation.objects.select_related("step__round").get(pk=annotation.pk)
         if annotation.status != Annotation.Status.VISIBLE or annotation.merged_into_id:
             raise ActionRefused(_("That note is no longer on the wall."), status=404)
@@ -257,22 +260,6 @@ def _own(annotation, participant):
     if annotation.status == Annotation.Status.DELETED:
         raise ActionRefused(_("That note has been deleted."), status=404)
     return annotation
-
-
-def _check_can_annotate(step, participant):
-    round = step.round
-    if not round.is_attended_by(participant):
-        raise ActionRefused(_("Join this workshop round before annotating."), status=403)
-    if refusal := may_take_part_refusal(participant):
-        raise ActionRefused(refusal, status=403)
-    if step.kind != Step.Kind.FINDING:
-        raise ActionRefused(_("Only findings can be annotated."), status=400)
-    if round.status != Round.Status.LIVE:
-        raise ActionRefused(_("The round is not running, so notes cannot be changed now."))
-    if round.current_step_id != step.pk:
-        raise ActionRefused(_("This finding is no longer on screen; the room has moved on."))
-    if step.voting_locked:
-        raise ActionRefused(_("Annotating this finding is closed."))
 
 
 def _clean_content(step, *, note, code_ids, reaction):

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round, Step
-from facilitation.workshops.participants import may_take_part_refusal, still_counted
+from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
+from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .models import (
     Amendment,
@@ -38,6 +40,7 @@ REASON_MAX_LENGTH = 300
 # Kinds of steps on which participants may propose clauses even when proposals are not open at
 # any time ("discussion": a group's note can become a proposal).
 PROPOSING_KINDS = {"conduct", "discussion"}
+PROPOSING = Capability(things=_lazy("proposals"), kinds=frozenset(PROPOSING_KINDS))
 LIVE_CLAUSES = {Clause.Status.PROPOSED, Clause.Status.ACCEPTED}
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<\s*/?\s*[A-Za-z]+\s*$|javascript\s*:", re.I)
 
@@ -115,19 +118,14 @@ def _check_participant(conduct, round, participant):
     if round is None or round.workshop_id != conduct.workshop_id:
         raise ActionRefused(_("Join this workshop round first."), status=403)
     round = Round.objects.select_related("current_step").get(pk=round.pk)
-    if not round.is_attended_by(participant):
-        raise ActionRefused(_("Join this workshop round first."), status=403)
-    if refusal := may_take_part_refusal(participant):
-        raise ActionRefused(refusal, status=403)
-    if round.status != Round.Status.LIVE:
-        raise ActionRefused(_("The round is not running, so the code cannot be changed now."))
-    step = round.current_step
-    on_step = step is not None and step.kind in PROPOSING_KINDS
-    if conduct.open_any_time or (on_step and not step.voting_locked):
-        return round
-    if on_step:
-        raise ActionRefused(_("The facilitator has closed proposals on this step."))
-    raise ActionRefused(_("Proposals and endorsements are open on the code-of-conduct step only."))
+    check_can_take_part(
+        participant,
+        capability=PROPOSING,
+        round=round,
+        step=round.current_step,
+        any_step=conduct.open_any_time,
+    )
+    return round
 
 
 def _check_actor(conduct, *, by_participant, by_user, round):

@@ -10,12 +10,14 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from facilitation.live.push import notify_round
 from facilitation.workshops.groups import group_of
-from facilitation.workshops.models import Round, Step
-from facilitation.workshops.participants import may_take_part_refusal, still_counted
+from facilitation.workshops.models import Step
+from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
+from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .conduct import propose_clause
 from .models import DiscussionNote
@@ -24,6 +26,7 @@ from .services import switch_step_setting
 NOTE_MAX_LENGTH = DiscussionNote._meta.get_field("text").max_length
 # Enough for any real discussion; stops one phone from flooding its group's list.
 MAX_NOTES_PER_PERSON = 30
+WRITING_NOTES = Capability(things=_lazy("notes"), kinds=frozenset({Step.Kind.DISCUSSION}))
 
 
 def add_note(step, participant, *, group, text):
@@ -35,7 +38,7 @@ def add_note(step, participant, *, group, text):
     """
     with transaction.atomic():
         step = _lock(step)
-        _check_can_write(step, participant)
+        check_can_take_part(participant, capability=WRITING_NOTES, step=step)
         current = group_of(step.round, participant)
         if current is None:
             raise ActionRefused(
@@ -65,7 +68,7 @@ def add_note(step, participant, *, group, text):
 def edit_note(note, participant, *, text):
     """Change the text of one's own note (in whichever group it was written)."""
     with transaction.atomic():
-        _check_can_write(_lock(note.step), participant)
+        check_can_take_part(participant, capability=WRITING_NOTES, step=_lock(note.step))
         note = _own(note, participant)
         text = clean_note(text)
         if text != note.text:
@@ -78,7 +81,7 @@ def edit_note(note, participant, *, text):
 def delete_note(note, participant):
     """Withdraw one's own note: gone from every screen, kept in the record."""
     with transaction.atomic():
-        _check_can_write(_lock(note.step), participant)
+        check_can_take_part(participant, capability=WRITING_NOTES, step=_lock(note.step))
         note = _own(note, participant)
         note.deleted = True
         note.save(update_fields=["deleted", "updated_at"])
@@ -201,22 +204,6 @@ def _own(note, participant):
     if note.deleted:
         raise ActionRefused(_("That note has been deleted."), status=404)
     return note
-
-
-def _check_can_write(step, participant):
-    round = step.round
-    if not round.is_attended_by(participant):
-        raise ActionRefused(_("Join this workshop round before adding notes."), status=403)
-    if refusal := may_take_part_refusal(participant):
-        raise ActionRefused(refusal, status=403)
-    if step.kind != Step.Kind.DISCUSSION:
-        raise ActionRefused(_("Notes can only be added to a discussion."), status=400)
-    if round.status != Round.Status.LIVE:
-        raise ActionRefused(_("The round is not running, so notes cannot be changed now."))
-    if round.current_step_id != step.pk:
-        raise ActionRefused(_("This discussion is no longer on screen; the room has moved on."))
-    if step.voting_locked:
-        raise ActionRefused(_("The facilitator has closed notes on this discussion."))
 
 
 def _record(kind, note, *, participant=None, user=None, **extra):

@@ -7,11 +7,13 @@ import json
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Round, Step
-from facilitation.workshops.participants import may_take_part_refusal, still_counted
+from facilitation.workshops.models import Step
+from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
+from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .answer_kinds import ANSWER_KINDS, Answer
 from .models import Receipt, Response
@@ -103,24 +105,11 @@ def _record(step, participant, answer, *, previous):
     notify_round(step.round_id, "results")
 
 
+ANSWERING = Capability(things=_lazy("answers"), kinds=frozenset(ANSWER_KINDS), timed=True)
+
+
 def check_can_answer(step, participant):
-    round = step.round
-    if not round.is_attended_by(participant):
-        raise ActionRefused(_("Join this workshop round before answering."), status=403)
-    if refusal := may_take_part_refusal(participant):
-        raise ActionRefused(refusal, status=403)
-    if round.status == Round.Status.PAUSED:
-        raise ActionRefused(_("The round is paused. You can answer when it resumes."))
-    if round.status != Round.Status.LIVE:
-        raise ActionRefused(_("This round is not running, so answers cannot be changed."))
-    if round.current_step_id != step.pk:
-        raise ActionRefused(_("This question is no longer on screen; the room has moved on."))
-    if step.kind not in ANSWER_KINDS:
-        raise ActionRefused(_("This step takes no answers."), status=400)
-    if step.voting_locked:
-        raise ActionRefused(_("Voting on this question is closed."))
-    if step.timer_has_run_out():
-        raise ActionRefused(_("Time is up for this question."))
+    check_can_take_part(participant, capability=ANSWERING, step=step)
 
 
 def answered_count(step):

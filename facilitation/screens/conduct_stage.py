@@ -9,7 +9,8 @@ from facilitation.deliberation.agreement import agreement
 from facilitation.deliberation.models import Amendment, Annotation, Endorsement
 from facilitation.workshops.models import Step
 
-PARTICIPANT, FACILITATOR = "participant", "facilitator"
+from .audiences import FACILITATOR, PARTICIPANT
+
 # How many of the round's notes the "what made you think of it" menu offers.
 MOTIVATING_NOTES = 30
 
@@ -119,3 +120,8 @@ def conduct_context(round, audience, stances=None):
             .order_by("-created_at", "-pk")[:MOTIVATING_NOTES]
         )
     return context
+
+
+def conduct_screen(round, step, audience, viewer):
+    """The conduct step's stage (the kind registry's entry for it)."""
+    return conduct_context(round, audience, viewer.stances)

@@ -3,19 +3,40 @@
 Each kind's template is ``templates/steps/<kind>.html`` with the partials ``phone``, ``projector``
 and ``console``; a kind that takes answers (one with an entry in ``deliberation.answer_kinds``)
 also has ``results`` (the room's answers) and ``choices`` (what the projector shows while they
-are hidden). A new kind is its entry in ``Step.Kind``, its answer kind, and that template.
+are hidden). A kind whose stage shows more than its answers names the function that gathers it
+(``screen``). A new kind is its entry in ``Step.Kind``, its answer kind or its screen, and that
+template.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from facilitation.deliberation.answer_kinds import ANSWER_KINDS
+from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import tally
 from facilitation.workshops.models import Step
+
+from .audiences import PARTICIPANT
+from .conduct_stage import conduct_screen
+from .discussion_stage import discussion_context
+from .finding_stage import finding_context
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What differs between two phones looking at the same step: their own notes (for edit and
+    delete buttons), their breakout group, their own stances on the code of conduct."""
+
+    own_notes: list = field(default_factory=list)
+    group: object = None
+    stances: dict | None = None
 
 
 @dataclass(frozen=True)
 class StepKind:
     name: str
+    # (round, step, audience, viewer) -> what this kind's stage shows besides its answers.
+    screen: Callable | None = None
 
     @property
     def answers(self):
@@ -32,6 +53,26 @@ class StepKind:
 
     def results(self, step, pass_number=None):
         return tally(step, pass_number)
+
+    def stage_context(self, round, step, audience, viewer):
+        """What the stage of ``audience`` shows of ``step``: its screen, and its results to
+        those who may see them (the console always; phones once they are revealed)."""
+        context = self.screen(round, step, audience, viewer) if self.screen else {}
+        if self.collects_answers and (audience != PARTICIPANT or step.results_visible_to_room):
+            context.update(self.results_context(step))
+        return context
+
+    def results_context(self, step):
+        """The current pass's results and, on a second pass, the first one compared with it."""
+        context = {"results": self.results(step)}
+        if step.rerun_of_id:
+            context["then_now"] = then_and_now(step, context["results"])
+        if step.current_pass > 1 and self.answers.compare:
+            context["first_results"] = self.results(step, 1)
+            context["comparison"] = self.answers.compare(
+                step, context["first_results"], context["results"]
+            )
+        return context
 
     def partial(self, name):
         return f"steps/{self.name}.html#{name}"
@@ -57,7 +98,12 @@ class StepKind:
         return self.partial("choices")
 
 
-KINDS = {kind: StepKind(kind) for kind in Step.Kind.values}
+SCREENS = {
+    Step.Kind.FINDING: finding_context,
+    Step.Kind.DISCUSSION: discussion_context,
+    Step.Kind.CONDUCT: conduct_screen,
+}
+KINDS = {kind: StepKind(kind, screen=SCREENS.get(kind)) for kind in Step.Kind.values}
 
 
 def kind_of(step):

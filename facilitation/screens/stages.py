@@ -13,10 +13,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from facilitation.deliberation.annotations import heat_map, own_annotations, placed_annotations
-from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group, own_notes
-from facilitation.deliberation.models import Annotation
-from facilitation.deliberation.rounds import then_and_now
+from facilitation.deliberation.annotations import own_annotations
+from facilitation.deliberation.discussion import own_notes
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.groups import (
@@ -28,11 +26,10 @@ from facilitation.workshops.groups import (
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
-from .conduct_stage import conduct_context, own_stances, stances_key, with_stances
-from .kinds import kind_of
-from .reading import paragraphs
+from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
+from .conduct_stage import own_stances, stances_key, with_stances
+from .kinds import Viewer, kind_of
 
-PARTICIPANT, PROJECTOR, FACILITATOR = "participant", "projector", "facilitator"
 PAGE_TEMPLATES = {
     PARTICIPANT: "phone/round.html",
     PROJECTOR: "projector/round.html",
@@ -65,24 +62,17 @@ def stage_context(
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
-    ``own_notes``: on a finding or a discussion, the participant's own notes (for their edit and
-    delete buttons); ``group``: on a discussion, the participant's breakout group; ``stances``: on
-    a code-of-conduct step, the participant's own endorsements.
+    What a step shows is its kind's (``kinds.StepKind.stage_context``). ``own_notes``: on a
+    finding or a discussion, the participant's own notes (for their edit and delete buttons);
+    ``group``: on a discussion, the participant's breakout group; ``stances``: on a
+    code-of-conduct step, the participant's own endorsements.
     """
     step = round.current_step
     kind = kind_of(step) if step else None
     context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
-    if step and step.kind == Step.Kind.FINDING:
-        context.update(finding_context(step, audience, own_notes or []))
-    if step and step.kind == Step.Kind.DISCUSSION:
-        context.update(discussion_context(step, audience, own_notes or [], group))
-    if step and step.kind == Step.Kind.CONDUCT:
-        context.update(conduct_context(round, audience, stances))
-    shows_results = kind and kind.collects_answers
-    if audience == PARTICIPANT:
-        shows_results = shows_results and step.results_visible_to_room
-    if shows_results:
-        context.update(results_context(step, kind))
+    if kind:
+        viewer = Viewer(own_notes=own_notes or [], group=group, stances=stances)
+        context.update(kind.stage_context(round, step, audience, viewer))
     if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
@@ -96,68 +86,6 @@ def stage_context(
     context["join_url"] = join_url(round, base_url)
     if step is None:
         context["qr"] = qr_svg(context["join_url"])
-    return context
-
-
-# Findings: sentences to tap, the heat map, the wall of notes, the console's moderation list.
-
-
-def wall(step, placed):
-    """The room's notes grouped by passage: groups with a pinned note first, then in text order."""
-    groups = {}
-    for note in placed:
-        key = ("detached", note.annotation.exact) if note.detached else (note.start, note.end)
-        group = groups.setdefault(
-            key,
-            {
-                "quote": note.annotation.exact
-                if note.detached
-                else step.body[note.start : note.end],
-                "detached": note.detached,
-                "start": note.start,
-                "notes": [],
-            },
-        )
-        group["notes"].append(note)
-    ordered = sorted(
-        groups.values(),
-        key=lambda g: (
-            not any(n.annotation.pinned for n in g["notes"]),
-            g["detached"],
-            g["start"] or 0,
-        ),
-    )
-    return ordered
-
-
-def finding_context(step, audience, own_notes):
-    placed = placed_annotations(step)
-    context = {
-        "paragraphs": paragraphs(step, heat_map(step, placed)),
-        "wall": wall(step, placed),
-        "noted": len(placed),
-        "premoderate": bool(step.settings.get("premoderate")),
-    }
-    if audience == PARTICIPANT:
-        context["codebook"] = list(step.round.workshop.codes.all())
-        context["reactions"] = Annotation.Reaction.choices
-        context["own_notes"] = own_notes
-        context["own_ids"] = " ".join(str(a.pk) for a in own_notes)
-    if audience == FACILITATOR:
-        context["all_notes"] = placed_annotations(step, for_room=False)
-    return context
-
-
-def results_context(step, kind):
-    """The current pass's results and, on a second pass, the first one compared with it."""
-    context = {"results": kind.results(step)}
-    if step.rerun_of_id:
-        context["then_now"] = then_and_now(step, context["results"])
-    if step.current_pass > 1 and kind.answers.compare:
-        context["first_results"] = kind.results(step, 1)
-        context["comparison"] = kind.answers.compare(
-            step, context["first_results"], context["results"]
-        )
     return context
 
 
@@ -307,22 +235,6 @@ def _finding_stages(round, members):
 
 def _on_discussion(round):
     return round.current_step is not None and round.current_step.kind == Step.Kind.DISCUSSION
-
-
-def discussion_context(step, audience, own_notes, group):
-    notes = notes_by_group(step)
-    groups = [g for g in groups_with_members(step.round) if g.members or notes.get(g.pk)]
-    for g in groups:
-        g.discussion_notes = notes.get(g.pk, [])
-    context = {"report_back": bool(step.settings.get("report_back")), "note_max": NOTE_MAX_LENGTH}
-    if audience == PARTICIPANT:
-        context["my_group"] = next((g for g in groups if group and g.pk == group.pk), None)
-        context["own_notes"] = own_notes
-        context["own_ids"] = " ".join(str(n.pk) for n in own_notes)
-    else:
-        context["groups"] = groups
-        context["noted"] = sum(len(g.discussion_notes) for g in groups)
-    return context
 
 
 def groups_panel_context(round):
