@@ -103,7 +103,7 @@ class TestAnnotate:
             annotate(finding, participant, **span(TEXT, "lopp"))
 
     def test_a_dilemma_cannot_be_annotated(self, dilemma_round, dilemma, participant):
-        with pytest.raises(services.ActionRefused, match="Only findings"):
+        with pytest.raises(services.ActionRefused, match="takes no notes"):
             annotate(dilemma, participant, start=0, end=4)
 
     def test_markup_in_a_note_is_kept_as_text(self, finding, participant):

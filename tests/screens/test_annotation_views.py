@@ -296,7 +296,7 @@ class TestConsole:
         assert "closed notes on this finding" in page
         response = phone.post(annotate_url(live_round, finding), span("sällan"), **HX)
         assert response.status_code == 409
-        assert "Annotating this finding is closed." in response.content.decode()
+        assert "The facilitator has closed notes on this step." in response.content.decode()
         assert not Annotation.objects.exists()
 
     def test_premoderation_toggle(self, console, finding, live_round):

@@ -166,14 +166,14 @@ class TestVote:
             HTTP_HX_REQUEST="true",
         )
         assert response.status_code == 409
-        assert "Voting on this question is closed" in response.content.decode()
+        assert "The facilitator has closed answers on this step" in response.content.decode()
         assert not Response.objects.exists()
 
     def test_a_stranger_without_a_cookie_cannot_vote(self, client, dilemma_round, dilemma):
         response = client.post(
             vote_url(dilemma_round, dilemma), {"option": dilemma.options.first().pk}
         )
-        assert "Join this workshop round before answering" in response.content.decode()
+        assert "Join this workshop round first" in response.content.decode()
         assert not Response.objects.exists()
 
     def test_a_step_of_another_round_is_not_found(self, phone, dilemma_round, facilitator):
