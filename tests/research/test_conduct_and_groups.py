@@ -12,6 +12,7 @@ from django.utils import timezone
 from lxml import etree
 from openpyxl import load_workbook
 
+from facilitation.deliberation.demo import sample_content
 from facilitation.deliberation.models import (
     Amendment,
     Clause,
@@ -19,7 +20,6 @@ from facilitation.deliberation.models import (
     DiscussionNote,
     Endorsement,
 )
-from facilitation.deliberation.sample_activity import SAMPLE_TEXTS
 from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import (
     BreakoutGroup,
@@ -390,7 +390,7 @@ def test_the_swedish_sample_round_has_clauses_and_group_notes_in_swedish(db):
     proposed = Clause.objects.filter(round=closed, proposed_by__isnull=False)
     assert proposed.filter(status=Clause.Status.ACCEPTED).count() == 1
     assert set(proposed.values_list("text", flat=True)) == {
-        text for text, _why in SAMPLE_TEXTS["sv"]["clauses"]
+        clause["text"] for clause in sample_content("sv")["clauses"]
     }
     assert Amendment.objects.get().text.startswith("Vi svarar alla invånare")
     assert ConductVersion.objects.filter(round=closed, frozen_for_round=True).exists()

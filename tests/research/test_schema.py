@@ -43,7 +43,8 @@ def test_a_round_project_with_names_and_attributes_validates(workshop, played_ro
     )
     assert_valid(project, schema)
     values = project.findall(f".//{{{PROJECT_NS}}}TextValue")
-    assert [v.text for v in values] == ["Lund <&> "]
+    # The illegal character is dropped; the others answered from the demo's choices.
+    assert "Lund <&> " in [v.text for v in values]
 
 
 def test_an_empty_workshop_still_makes_a_valid_project(workshop, schema):
