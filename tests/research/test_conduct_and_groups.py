@@ -155,8 +155,8 @@ class TestTables:
 def section(text, round, kind):
     """The transcript's part for the step of ``kind`` in ``round``."""
     step = round.steps.get(kind=kind)
-    after_round = text.split(f"=== {round.title} ===", 1)[1]
-    return after_round.split(f"--- {step.position}. ", 1)[1].split("\n---", 1)[0]
+    after = text.split(f"Facilitator: [{round.title}, step {step.position}] ", 1)[1]
+    return after.split("\nFacilitator: ", 1)[0]
 
 
 class TestTexts:
@@ -222,7 +222,7 @@ def test_proposals_made_with_no_step_on_screen_get_their_own_section(workshop, f
     set_open_any_time(workshop, True, by=facilitator)
     propose_clause(workshop, "We say who wrote a post.", by_participant=person, round=round)
     transcript = export_bytes(ExportScope(workshop), "transcript").decode()
-    after = transcript.split("--- Code of conduct, between steps ---", 1)[1]
+    after = transcript.split("code of conduct between steps]", 1)[1]
     assert f"{person.pseudonym}: [proposes a clause] We say who wrote a post." in after
 
 
@@ -240,7 +240,7 @@ class TestQda:
             if s.get("name").endswith(f"{step.position}. {step.title}")
             and s.get("name").startswith(played_round.title)
         ]
-        text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/"))
+        text = archive.read(source.get("plainTextPath").replace("internal://", "sources/"))
         text = text.decode()
         selections = source.findall("q:PlainTextSelection", NS)
         notes = DiscussionNote.objects.select_related("group").order_by("created_at", "pk")
@@ -266,7 +266,7 @@ class TestQda:
             for s in project.findall("q:Sources/q:TextSource", NS)
             if s.get("name") == f"{played_round.title} – {step.position}. {step.title}"
         ]
-        text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/"))
+        text = archive.read(source.get("plainTextPath").replace("internal://", "sources/"))
         text = text.decode()
         quoted = {}
         for selection in source.findall("q:PlainTextSelection", NS):
