@@ -36,7 +36,9 @@ class ExportFormat:
         The language is switched on around every step of the generator rather than once, since
         a streaming response may resume it in another thread than the one it started in.
         """
-        iterator = iter(self.make(scope))
+        with translation.override(scope.workshop.language):
+            # Some formats build their whole first part when called, not when iterated.
+            iterator = iter(self.make(scope))
         while True:
             with translation.override(scope.workshop.language):
                 try:

@@ -116,7 +116,7 @@ class TestTexts:
         ]
         heading = f", step {finding.position}] {finding.title}\n"
         section = text.split(heading)[-1].split("\nFacilitator: ")[0]
-        found = [p.split("] ", 1)[1] for p in section.split("\n\n") if p.startswith("P")]
+        found = [p.split("] ", 1)[1] for p in section.strip().split("\n\n") if p.startswith("P")]
         assert found == [n for n in in_order if n]
         assert paragraphs
 
