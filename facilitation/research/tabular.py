@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -112,18 +113,30 @@ def csv_zip(scope):
 
 
 def readme(scope):
-    what = f"round “{scope.round.title}” of " if scope.round else ""
-    names = "included" if scope.include_names else "left out (pseudonyms only)"
-    return (
-        f"Balans research export of {what}the workshop “{scope.workshop.title}”.\n"
-        f"Exported at {iso(scope.exported_at)}. Schema version {SCHEMA_VERSION}.\n"
-        f"Display names: {names}.\n\n"
-        "One CSV file per table, UTF-8, comma-separated, first row the column names.\n"
-        "Every column is described in the data dictionary beside this file\n"
-        "(data-dictionary.md, and variables.csv: table, column, type, meaning, allowed values).\n"
-        "Text that begins with = + - @ (or a tab) starts with an extra ' so that no\n"
-        "spreadsheet runs it as a formula; remove that first character when analysing.\n"
-    )
+    """The zip's README, in the workshop's language."""
+    if scope.round:
+        what = _("Balans research export of round “%(round)s” of the workshop “%(workshop)s”.")
+    else:
+        what = _("Balans research export of the workshop “%(workshop)s”.")
+    names = _("included") if scope.include_names else _("left out (pseudonyms only)")
+    lines = [
+        what
+        % {"round": scope.round.title if scope.round else "", "workshop": scope.workshop.title},
+        _("Exported at %(time)s. Schema version %(version)s.")
+        % {"time": iso(scope.exported_at), "version": SCHEMA_VERSION},
+        _("Display names: %(names)s.") % {"names": names},
+        "",
+        _("One CSV file per table, UTF-8, comma-separated, first row the column names."),
+        _(
+            "Every column is described in the data dictionary beside this file "
+            "(data-dictionary.md, and variables.csv: table, column, type, meaning, allowed values)."
+        ),
+        _(
+            "Text that begins with = + - @ (or a tab) starts with an extra ' so that no "
+            "spreadsheet runs it as a formula; remove that first character when analysing."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # ---- XLSX -------------------------------------------------------------------------------------

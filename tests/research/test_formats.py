@@ -40,7 +40,7 @@ def csv_tables(data):
 class TestTables:
     def test_the_csv_zip_has_every_table_with_the_database_counts(self, scope, workshop):
         tables = csv_tables(export_bytes(scope, "csv"))
-        assert set(tables) == {table.name for table in TABLES}
+        assert set(tables) == {table.name for table in TABLES} | {"variables"}
         responses = Response.objects.filter(step__round__workshop=workshop)
         assert len(tables["responses"]) == responses.count() > 0
         assert len(tables["annotations"]) == Annotation.objects.count() > 0
@@ -62,7 +62,8 @@ class TestTables:
 
     def test_the_xlsx_has_one_sheet_per_table_with_frozen_headers(self, scope, workshop):
         workbook = load_workbook(io.BytesIO(export_bytes(scope, "xlsx")))
-        assert workbook.sheetnames == [table.name for table in TABLES]
+        # The tables, then the data dictionary.
+        assert workbook.sheetnames == [table.name for table in TABLES] + ["variables"]
         for table in TABLES:
             sheet = workbook[table.name]
             assert sheet.freeze_panes == "A2"

@@ -326,6 +326,7 @@ class TestSwedish:
         tables = zipfile.ZipFile(io.BytesIO(export_bytes(scope, "csv")))
         logics = tables.read("value_logics.csv").decode("utf-8-sig")
         assert "Engagemang" in logics
+        assert tables.read("README.txt").decode().startswith("Forskningsexport från Balans")
 
 
 # ---- a parser nobody here wrote -----------------------------------------------------------------
