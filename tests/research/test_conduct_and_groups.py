@@ -162,7 +162,7 @@ def section(text, round, kind):
 class TestTexts:
     def test_the_transcript_has_the_group_notes_under_the_discussion(self, scope, played_round):
         part = section(export_bytes(scope, "transcript").decode(), played_round, "discussion")
-        paragraphs = [p for p in part.split("\n\n") if p.startswith("P")]
+        paragraphs = [p.strip() for p in part.split("\n\n") if p.strip().startswith("P")]
         notes = DiscussionNote.objects.select_related("participant", "group").order_by(
             "created_at", "pk"
         )
@@ -249,9 +249,11 @@ class TestQda:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == note.text
             coded = {codes[r.get("targetGUID")] for r in selection.iterfind(".//q:CodeRef", NS)}
+            # The question and the group (each under a code of its round), and the writer's case.
             assert coded == {
-                f"{played_round.title} – {step.position}. {step.title}",
-                f"{played_round.title} – Group {note.group.number}",
+                f"{step.position}. {step.title}",
+                f"Group {note.group.number}",
+                note.participant.pseudonym,
             }
 
     def test_proposals_are_selections_of_the_conduct_source_with_the_clauses_codes(
