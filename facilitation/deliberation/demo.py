@@ -1,6 +1,15 @@
-"""The demo workshop, built from the study: an idempotent loader that later capabilities extend."""
+"""The demo workshop, built from the study: an idempotent loader that later capabilities extend.
+
+Its content lives in ``demo/<language>.json``: a workshop template (see ``workshop_templates``)
+in the demo's own words, whose code-of-conduct step also lists ``clauses``, the code's starting
+clauses (a template carries agendas, not a code). ``demo/sample-<language>.json`` holds what the
+simulated participants of ``sample_activity`` write and say about themselves.
+"""
 
 import copy
+import json
+from functools import cache
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import translation
@@ -8,10 +17,25 @@ from django.utils import translation
 from facilitation.workshops.models import Workshop
 
 from .conduct import seed_code
-from .demo_content import DEMO_WORKSHOPS
-from .workshop_templates import FORMAT, VERSION, import_template
+from .workshop_templates import import_template
 
-DEMO_LANGUAGES = tuple(DEMO_WORKSHOPS)
+DEMO_DIR = Path(__file__).with_name("demo")
+DEMO_LANGUAGES = ("en", "sv")
+
+
+@cache
+def _demo_file(name):
+    return json.loads((DEMO_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def demo_content(language="en"):
+    """The demo's file in ``language``, as it is written (starting clauses included)."""
+    return copy.deepcopy(_demo_file(language))
+
+
+def sample_content(language="en"):
+    """What the sample activity's simulated participants write, in ``language``."""
+    return copy.deepcopy(_demo_file(f"sample-{language}"))
 
 
 def demo_key(language):
@@ -20,28 +44,20 @@ def demo_key(language):
 
 def demo_template(language="en"):
     """The demo workshop in ``language`` as a workshop template (see ``workshop_templates``)."""
-    content = copy.deepcopy(DEMO_WORKSHOPS[language])
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "title": content["title"],
-        "description": content["description"],
-        "language": language,
-        "codebook": [
-            {"name": name, "description": description} for name, description in content["codebook"]
-        ],
-        "rounds": [
-            {
-                "title": content["round_title"],
-                "steps": [_without_clauses(step) for step in content["steps"]],
-            }
-        ],
-    }
+    template = demo_content(language)
+    for round in template["rounds"]:
+        round["steps"] = [_without_clauses(step) for step in round["steps"]]
+    return template
 
 
-def step_clauses(step):
-    """The starting clauses a code-of-conduct step of the demo brings, as (text, rationale)."""
-    return step.get("clauses", [])
+def demo_clauses(language="en"):
+    """The starting clauses of the demo's code of conduct, as (text, rationale)."""
+    return [
+        (clause["text"], clause.get("rationale", ""))
+        for round in demo_content(language)["rounds"]
+        for step in round["steps"]
+        for clause in step.get("clauses", [])
+    ]
 
 
 def _without_clauses(step):
@@ -64,7 +80,7 @@ def load_demo_workshop(language="en", *, facilitators=()):
                 demo_template(language), demo_key=demo_key(language), demo=language
             )
             # The demo's code of conduct starts with a few clauses, in the demo's language.
-            clauses = [c for step in DEMO_WORKSHOPS[language]["steps"] for c in step_clauses(step)]
+            clauses = demo_clauses(language)
             if clauses:
                 with translation.override(language):
                     seed_code(workshop, clauses, round=workshop.rounds.get())

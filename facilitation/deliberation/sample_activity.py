@@ -6,12 +6,15 @@ annotating, revealing, closing), so the events and the exports are what a real r
 Each kind of activity is one function in ``SAMPLE_ACTIVITIES`` (breakout groups with their notes
 and work on the code of conduct are two of them; a later capability adds its own); each gets the
 round, the step on screen, the participants, the facilitator and a seeded random generator.
+What the simulated people write, and what they say about themselves (municipality, role), is
+content: ``demo/sample-<language>.json``.
 """
 
 import random
 
 from django.utils import translation
 
+from facilitation.workshops import participants as participation
 from facilitation.workshops import services
 from facilitation.workshops.groups import RANDOM, group_of, split_into_groups
 from facilitation.workshops.models import Step
@@ -29,116 +32,12 @@ from .conduct import (
     propose_amendment,
     propose_clause,
 )
+from .demo import DEMO_LANGUAGES, demo_template, sample_content
 from .discussion import add_note, propose_note_as_clause, set_report_back
 from .models import Code, Endorsement
 from .moderation import set_answer_hidden
 from .services import submit_answer
 
-# Short texts written for the demo (not quotes); by the demo's language.
-SAMPLE_TEXTS = {
-    "en": {
-        "answers": [
-            "We answer every question, however it is asked.",
-            "Our own photos from our own streets, not stock images.",
-            "Plain words a resident would use at the kitchen table.",
-            "That it would still be fine to read out at a council meeting.",
-            "It points somewhere people can act: a date, a place, a form.",
-            "A named colleague who can be asked about it later.",
-        ],
-        "notes": [
-            "We see this every week in our comments.",
-            "Not sure our management would agree.",
-            "This is exactly the tension in our team.",
-            "Smaller municipalities have no one to moderate in the evenings.",
-            "We stopped boosting posts for this reason.",
-            "",
-        ],
-        "group_notes": [
-            "First we would need a way to archive what gets published.",
-            "Someone has to answer messages at weekends too.",
-            "The chief executive and the committee would have to say yes.",
-            "Try it in one department first, say leisure.",
-            "Ask the youth council whether young people are even there.",
-            "A plan for what we do when a post goes wrong.",
-            "We do not have staff for one more channel right now.",
-            "Rather share what the youth centres already post.",
-        ],
-        "clauses": [
-            (
-                "We never delete critical comments just because they are uncomfortable.",
-                "Openness matters more than a tidy comment thread.",
-            ),
-            (
-                "Every post about a decision links to the decision in full.",
-                "Residents should be able to read more than the platform shows.",
-            ),
-            (
-                "We never pay to boost posts about decisions of the authority.",
-                "",
-            ),
-        ],
-        "amendment": (
-            "We answer every resident in the same way and within the same time, whoever asks.",
-            "Equal treatment includes how quickly people get an answer.",
-        ),
-        "objections": [
-            "Sometimes we must remove personal data, even from criticism.",
-            "It does not fit an urgent case, such as a crisis.",
-        ],
-        "accept_reason": "Broad support in the room and no objection.",
-    },
-    "sv": {
-        "answers": [
-            "Vi svarar på alla frågor, hur de än ställs.",
-            "Egna bilder från våra egna gator, inte bildbanker.",
-            "Vardagliga ord som invånarna själva använder.",
-            "Att den går att läsa upp på ett fullmäktigemöte.",
-            "Den pekar på något man kan göra: ett datum, en plats, ett formulär.",
-            "En namngiven kollega som går att fråga efteråt.",
-        ],
-        "notes": [
-            "Det här ser vi varje vecka i kommentarerna.",
-            "Osäker på om ledningen håller med.",
-            "Precis den spänningen finns i vårt team.",
-            "Mindre kommuner har ingen som modererar på kvällarna.",
-            "Vi slutade köpa räckvidd av just det skälet.",
-            "",
-        ],
-        "group_notes": [
-            "Först behövs ett sätt att arkivera det som publiceras.",
-            "Någon måste kunna svara på meddelanden även på helger.",
-            "Kommunchefen och nämnden skulle behöva säga ja.",
-            "Vi skulle testa i en förvaltning först, till exempel fritid.",
-            "Ungdomsrådet kan säga om det alls är där unga finns.",
-            "En plan för vad vi gör när ett inlägg går fel.",
-            "Vi har inte personal för ännu en kanal just nu.",
-            "Dela hellre det som ungdomsgårdarna redan gör.",
-        ],
-        "clauses": [
-            (
-                "Vi raderar aldrig kritiska kommentarer bara för att de är obekväma.",
-                "Öppenhet väger tyngre än en snygg kommentarstråd.",
-            ),
-            (
-                "Varje inlägg med ett beslut länkar till beslutet i sin helhet.",
-                "Invånarna ska kunna läsa mer än det plattformen visar.",
-            ),
-            (
-                "Vi köper aldrig räckvidd för inlägg om myndighetsbeslut.",
-                "",
-            ),
-        ],
-        "amendment": (
-            "Vi svarar alla invånare på samma sätt och inom samma tid, oavsett vem som frågar.",
-            "Lika behandling gäller också hur snabbt man får svar.",
-        ),
-        "objections": [
-            "Ibland måste vi ta bort personuppgifter, även i kritik.",
-            "Det passar inte när det brådskar, till exempel vid en kris.",
-        ],
-        "accept_reason": "Brett stöd i rummet och ingen invändning.",
-    },
-}
 SAMPLE_PARTICIPANTS = 12
 REACTIONS = ["", "agree", "surprising", "not_true_for_us"]
 
@@ -150,11 +49,12 @@ def play_sample_round(round, *, facilitator, language="en", seed=1):
     round is closed at the end, all recorded as events.
     """
     rng = random.Random(seed)
-    texts = SAMPLE_TEXTS.get(language, SAMPLE_TEXTS["en"])
+    texts = sample_content(language if language in DEMO_LANGUAGES else "en")
     # What the domain functions write in words (group names, reasons) is in the demo's language.
     with translation.override(language):
         services.start_round(round, by=facilitator)
         participants = [services.join_round(round) for _ in range(SAMPLE_PARTICIPANTS)]
+        describe_themselves(round, participants, rng)
         for step in round.ordered_steps():
             services.go_to_step(round, step, by=facilitator)
             for activity in SAMPLE_ACTIVITIES:
@@ -166,6 +66,19 @@ def play_sample_round(round, *, facilitator, language="en", seed=1):
         # As the console does: the code as it stands when the round closes is kept as a version.
         freeze_round_version(round, by=facilitator)
     return round
+
+
+def describe_themselves(round, participants, rng):
+    """Most participants answer the workshop's questions about themselves; one declines."""
+    attributes = round.workshop.participant_attributes or []
+    for number, participant in enumerate(participants):
+        answers = {}
+        if number != len(participants) - 1:
+            answers = {
+                a["key"]: rng.choice(a["choices"]) if a.get("choices") else "" for a in attributes
+            }
+        if attributes:
+            participation.describe_participant(participant, answers, round=round)
 
 
 def answer_steps(round, step, participants, facilitator, rng, texts):
@@ -274,12 +187,16 @@ def work_on_the_code(round, step, participants, facilitator, rng, texts):
             code_ids=rng.sample(codes, k=min(len(codes), 1)),
             motivated_by=step,
         )
-        for person, (text, rationale) in zip(proposers, texts["clauses"], strict=False)
+        for person, (text, rationale) in zip(
+            proposers,
+            [(c["text"], c.get("rationale", "")) for c in texts["clauses"]],
+            strict=False,
+        )
     ]
     in_code = current_clauses(workshop)
     amendment = None
     if in_code:
-        text, rationale = texts["amendment"]
+        text, rationale = texts["amendment"]["text"], texts["amendment"].get("rationale", "")
         amendment = propose_amendment(
             in_code[0], text, rationale, by_participant=proposers[-1], round=round
         )
@@ -322,13 +239,24 @@ def add_sample_round(workshop, *, language="en", facilitator=None):
     The demo's own draft round stays untouched, ready to run live.
     """
     from .authoring import clean_content, create_step
-    from .demo import demo_template
 
     [agenda] = demo_template(language)["rounds"]
     title = f"{agenda['title']} · {SAMPLE_ROUND_SUFFIX[language]}"
     existing = workshop.rounds.filter(title=title).first()
     if existing is not None:
         return existing, False
+    if not workshop.participant_attributes:
+        # What a researcher would ask (municipality, role), so the cases of a QDA project
+        # carry variables; a live round of the demo asks them too from then on.
+        participation.configure_participation(
+            workshop,
+            attributes=participation.attributes_as_text(
+                sample_content(language)["participant_attributes"]
+            ),
+            consent_text=workshop.consent_text,
+            on_withdrawal=workshop.on_withdrawal,
+            by=facilitator,
+        )
     round = services.create_round(workshop, title=title, by=facilitator)
     for position, step_content in enumerate(agenda["steps"], start=1):
         create_step(round, position, clean_content(step_content))

@@ -174,13 +174,22 @@ def spec_of(kind):
     return KIND_SPECS.get(kind, GENERIC_SPEC)
 
 
+def normalise_line_breaks(text):
+    """``\\r\\n`` and a lone ``\\r`` become ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean_text(value, max_length, *, required=True, markdown=False):
     """A string of at most ``max_length`` characters, without control characters or HTML."""
     if value is None and not required:
         return ""
     if not isinstance(value, str):
         raise Invalid(_("must be text"))
-    allowed = {"\n", "\r", "\t"} if markdown else set()
+    if markdown:
+        # One line break is one character everywhere (QDA tools count so), so annotation
+        # offsets into a text pasted from Windows are the same in every export.
+        value = normalise_line_breaks(value)
+    allowed = {"\n", "\t"} if markdown else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
         raise Invalid(_("contains control characters"))
     value = value.strip() if markdown else " ".join(value.split())

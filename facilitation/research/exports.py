@@ -1,12 +1,15 @@
 """Every export format in one registry: its file name, media type and the bytes it streams.
 
 The console's exports page, the ``export_workshop`` command and the tests all go through
-``EXPORT_FORMATS``, so a new format is one entry here.
+``EXPORT_FORMATS``, so a new format is one entry here. Every export is written in the
+workshop's language (``Workshop.language``): its labels, names of codes and log lines.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .qdpx import qdc_chunks, qdpx_chunks
@@ -21,11 +24,28 @@ class ExportFormat:
     label: str
     suffix: str
     content_type: str
-    chunks: Callable[[ExportScope], Iterable[bytes]]
+    make: Callable[[ExportScope], Iterable[bytes]]
     opens_in: str
 
     def filename(self, scope):
         return f"{scope.basename}{self.suffix}"
+
+    def chunks(self, scope):
+        """The export's bytes, each chunk made in the workshop's language.
+
+        The language is switched on around every step of the generator rather than once, since
+        a streaming response may resume it in another thread than the one it started in.
+        """
+        with translation.override(scope.workshop.language):
+            # Some formats build their whole first part when called, not when iterated.
+            iterator = iter(self.make(scope))
+        while True:
+            with translation.override(scope.workshop.language):
+                try:
+                    chunk = next(iterator)
+                except StopIteration:
+                    return
+            yield chunk
 
 
 EXPORT_FORMATS = {
@@ -78,6 +98,14 @@ EXPORT_FORMATS = {
             "text/plain; charset=utf-8",
             transcript_chunks,
             _("MAXQDA, NVivo, any text editor"),
+        ),
+        ExportFormat(
+            "transcript-bom",
+            _("Focus-group transcript for Windows tools (text with a byte-order mark)"),
+            "-transcript-windows.txt",
+            "text/plain; charset=utf-8",
+            partial(transcript_chunks, bom=True),
+            _("MAXQDA and NVivo on Windows, Notepad"),
         ),
         ExportFormat(
             "log",

@@ -1,30 +1,44 @@
 """The REFI-QDA exchange formats: a project (.qdpx) and a codebook (.qdc).
 
-A .qdpx is a zip of ``project.qde`` (QDA-XML, urn:QDA-XML:project:1.0) and the text sources it
-points at (``Sources/<guid>.txt``, referred to as ``internal://<guid>.txt``). ATLAS.ti, MAXQDA,
-NVivo and QualCoder import it. What goes in:
+A .qdpx is a zip of ``project.qde`` (QDA-XML, urn:QDA-XML:project:1.0) and the texts it points
+at (``sources/<guid>.txt``, referred to as ``internal://<guid>.txt``). ATLAS.ti, MAXQDA, NVivo
+and QualCoder import it. What goes in:
 
-- codes: the workshop's codebook, the value logics, the quick reactions, one code per step
-  whose answers are text (so "every answer to question 4" is one code), and one per breakout
-  group whose notes are in the project;
+- users: the export itself, the facilitator, and each participant who wrote something (their
+  pseudonym): every selection and coding is owned by the person who made it, so a tool never
+  merges two people's identical annotations;
+- codes (names unique within their parent, at most 63 characters, the full text as the code's
+  description): the workshop's codebook, the value logics, the quick reactions, one code per
+  step whose answers are text, one per breakout group whose notes are in the project, and one
+  per participant (with the GUID of their case, coding their selections: the way tools read a
+  case's segments);
 - cases: the pseudonymous participants, with their attributes as variables and references to
   everything they wrote;
-- sources: one text per finding (each annotation a coded selection) and one per step people
-  wrote on (each contribution a coded selection: answers, group notes, clauses, amendments and
-  objections);
-- notes: per round, the facilitation log and the moderation log.
+- sources: one text per finding (each annotation a coded selection, re-anchored to the current
+  text) and one per step people wrote on (each contribution a coded selection);
+- notes, from ``NOTE_SOURCES``: per round, the facilitation log and the moderation log. Each
+  note's text is both inline and a file of the archive, since importers read one or the other.
 
-GUIDs are derived from the records (uuid5), so exporting twice gives the same identifiers and a
-project re-imported into the same QDA tool merges instead of duplicating.
+Every source, selection, coding and note carries who made it and when (and who changed it and
+when, where the schema has those), as the projects the QDA tools write do. Labels follow the
+workshop's language. GUIDs are derived from the records (uuid5), so exporting twice gives the
+same identifiers and a project re-imported into the same QDA tool merges instead of duplicating.
 """
 
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from facilitation.deliberation.anchoring import anchor
 from facilitation.deliberation.models import Annotation, Code
-from facilitation.workshops.models import BreakoutGroup, Step, ValueLogic
+from facilitation.workshops.models import BreakoutGroup, Event, Step, ValueLogic
 
 from .scope import iso
 from .tables import scope_steps
@@ -45,6 +59,12 @@ GUID_NAMESPACE = uuid.UUID("7f0c8f0e-6b8a-4a53-9a3e-0d1b6a1c2e55")
 # Characters XML 1.0 cannot carry at all; a participant's text could hold them.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 REACTION_LABELS = dict(Annotation.Reaction.choices)
+# Longer code names are cut by some tools (and were refused by one); the full text is the
+# code's description.
+CODE_NAME_MAX = 63
+# The folder of the archive that ``internal://`` paths point into (lower case, as the
+# standard and the tools write it; file systems and zip readers may be case-sensitive).
+SOURCES_FOLDER = "sources"
 
 
 def guid(*parts):
@@ -64,10 +84,48 @@ def sub(parent, tag, text=None, **attributes):
     return element
 
 
+def moment(value):
+    """An xsd:dateTime in UTC, as the QDA tools write them."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def short_name(text, limit=CODE_NAME_MAX):
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class CodeNames:
+    """The names of the codes under one parent: short, and unique whatever the case."""
+
+    def __init__(self):
+        self.taken = set()
+
+    def take(self, text):
+        name, number = short_name(text), 1
+        while name.casefold() in self.taken:
+            number += 1
+            suffix = f" ({number})"
+            name = short_name(text, CODE_NAME_MAX - len(suffix)) + suffix
+        self.taken.add(name.casefold())
+        return name
+
+
+def add_code(parent, names, code_guid, text, description="", *, codable=True):
+    """A code under ``parent`` (named uniquely among ``names``); a shortened name's full text
+    leads its description."""
+    name = names.take(text)
+    code = sub(parent, "Code", guid=code_guid, name=name, isCodable="true" if codable else "false")
+    if name != one_line(text):
+        description = "\n\n".join(part for part in (one_line(text), description) if part)
+    if description:
+        sub(code, "Description", description)
+    return code
+
+
 class Codebook:
     """The codes of an export and their GUIDs, looked up by what they stand for."""
 
-    def __init__(self, scope, steps_with_text, groups=()):
+    def __init__(self, scope, steps_with_text, groups=(), participants=()):
         self.scope = scope
         workshop = scope.workshop.pk
         self.codes = list(Code.objects.filter(workshop=scope.workshop).order_by("name"))
@@ -75,55 +133,117 @@ class Codebook:
         self.logics = {logic.value: guid("logic", workshop, logic.value) for logic in ValueLogic}
         self.reactions = {key: guid("reaction", workshop, key) for key in REACTION_LABELS}
         self.steps = {s.pk: (s, guid("step-code", s.pk)) for s in steps_with_text}
-        # Breakout groups whose notes are in the project: "May workshop – Group 2".
+        # Breakout groups whose notes are in the project, under their round.
         self.groups = {g.pk: (g, guid("group-code", g.pk)) for g in groups}
+        # A case is also a code with the case's GUID, whose codings are the case's segments.
+        self.cases = {p.pk: (p, guid("case", p.pk)) for p in participants}
 
     def build(self, parent):
         codes = sub(sub(parent, "CodeBook"), "Codes")
         self.build_codes(codes)
 
     def build_codes(self, codes):
-        for c in self.codes:
-            code = sub(codes, "Code", guid=self.by_name[c.name], name=c.name, isCodable="true")
-            if c.description:
-                sub(code, "Description", c.description)
         workshop = self.scope.workshop.pk
-        logics = self.group(codes, "Value logics", guid("group", workshop, "logics"))
+        top = CodeNames()
+        for c in self.codes:
+            add_code(codes, top, self.by_name[c.name], c.name, c.description)
+        logics = self.group(codes, top, _("Value logics"), guid("group", workshop, "logics"))
+        names = CodeNames()
         for logic in ValueLogic:
-            sub(
-                logics,
-                "Code",
-                guid=self.logics[logic.value],
-                name=str(logic.label),
-                isCodable="true",
-            )
-        reactions = self.group(codes, "Reactions", guid("group", workshop, "reactions"))
+            add_code(logics, names, self.logics[logic.value], str(logic.label))
+        reactions = self.group(codes, top, _("Reactions"), guid("group", workshop, "reactions"))
+        names = CodeNames()
         for key, label in REACTION_LABELS.items():
-            sub(reactions, "Code", guid=self.reactions[key], name=str(label), isCodable="true")
+            add_code(reactions, names, self.reactions[key], str(label))
         if self.steps:
-            answers = self.group(codes, "Answers to", guid("group", workshop, "answers"))
-            for step, code_guid in self.steps.values():
-                sub(answers, "Code", guid=code_guid, name=step_name(step), isCodable="true")
+            answers = self.group(codes, top, _("Answers to"), guid("group", workshop, "answers"))
+            self.by_round(
+                answers,
+                "answers",
+                [
+                    (s.round, f"{s.position}. {one_line(s.title)}", g)
+                    for s, g in self.steps.values()
+                ],
+            )
         if self.groups:
-            groups = self.group(codes, "Breakout groups", guid("group", workshop, "groups"))
-            for group, code_guid in self.groups.values():
-                name = f"{group.round.title} – {group.name}"
-                sub(groups, "Code", guid=code_guid, name=name, isCodable="true")
+            groups = self.group(codes, top, _("Breakout groups"), guid("group", workshop, "groups"))
+            self.by_round(
+                groups, "groups", [(g.round, str(g.name), c) for g, c in self.groups.values()]
+            )
+        if self.cases:
+            people = self.group(codes, top, _("Participants"), guid("group", workshop, "cases"))
+            names = CodeNames()
+            for p, case_guid in self.cases.values():
+                add_code(people, names, case_guid, self.scope.speaker(p.pk))
 
-    def group(self, codes, name, code_guid):
-        return sub(codes, "Code", guid=code_guid, name=name, isCodable="false")
+    def by_round(self, parent, what, entries):
+        """Codes of one kind under a code per round, so that their names stay short."""
+        rounds, names = {}, CodeNames()
+        for round, text, code_guid in entries:
+            if round.pk not in rounds:
+                element = self.group(parent, names, round.title, guid(what, "round", round.pk))
+                rounds[round.pk] = (element, CodeNames())
+            element, taken = rounds[round.pk]
+            add_code(element, taken, code_guid, text)
+
+    def group(self, codes, names, text, code_guid):
+        return add_code(codes, names, code_guid, text, codable=False)
 
 
 def step_name(step):
     return f"{step.round.title} – {step.position}. {one_line(step.title)}"
 
 
+@dataclass(frozen=True)
+class QdaNote:
+    """A note of the project: its text, who wrote it and when."""
+
+    guid: str
+    name: str
+    text: str
+    created_by: str  # a user GUID of the project (see ``Project.user``)
+    created_at: datetime
+    modified_at: datetime
+
+
+def facilitation_log_notes(project):
+    """Per round, the facilitation log and the moderation log, as readable text."""
+    scope = project.scope
+    titles = ((gettext_lazy("Facilitation log"), False), (gettext_lazy("Moderation log"), True))
+    for round in scope.rounds():
+        for title, moderation_only in titles:
+            lines, times = [], []
+            for event, step in facilitation_events(scope, moderation_only=moderation_only):
+                if event.round_id != round.pk:
+                    continue
+                action, detail = describe_event(event, step, scope)
+                lines.append(
+                    f"{iso(event.created_at)}  {action}" + (f": {detail}" if detail else "")
+                )
+                times.append(event.created_at)
+            if lines:
+                key = "Moderation log" if moderation_only else "Facilitation log"
+                yield QdaNote(
+                    guid=guid("note", key, round.pk),
+                    name=f"{title} – {round.title}",
+                    text="\n".join(lines),
+                    created_by=project.facilitator_user(),
+                    created_at=min(times),
+                    modified_at=max(times),
+                )
+
+
+# Where the project's notes come from; a later capability (field notes) adds its own function.
+NOTE_SOURCES: list[Callable[["Project"], Iterable[QdaNote]]] = [facilitation_log_notes]
+
+
 class Project:
-    """Builds ``project.qde`` and the source texts of one export scope."""
+    """Builds ``project.qde`` and the texts of one export scope."""
 
     def __init__(self, scope):
         self.scope = scope
-        self.user = guid("user", "balans-export")
+        self.users = {}  # GUID -> name, in the order first needed
+        self.export_user = self.user(guid("user", "balans-export"), _("Balans export"))
         steps = list(scope_steps(scope).select_related("round"))
         self.findings = [s for s in steps if s.kind == Step.Kind.FINDING]
         self.written = [
@@ -132,26 +252,53 @@ class Project:
         self.written = [(s, found) for s, found in self.written if found]
         group_ids = {c.group_id for _s, found in self.written for c in found if c.group_id}
         groups = BreakoutGroup.objects.filter(pk__in=group_ids).select_related("round")
+        self.participants = list(scope.participants())
         self.codebook = Codebook(
             scope,
             [s for s, _found in self.written],
             groups.order_by("round__created_at", "round_id", "number"),
+            self.participants,
+        )
+        self.edited_at = dict(
+            Event.objects.filter(step__in=self.findings, kind="step.edited")
+            .values("step_id")
+            .annotate(last=Max("created_at"))
+            .values_list("step_id", "last")
         )
         self.selections_of = {}  # participant id -> selection GUIDs, for the cases
-        self.texts = {}  # source GUID -> its plain text
+        self.texts = {}  # file name in the archive -> its plain text
+
+    def user(self, user_guid, name):
+        self.users.setdefault(user_guid, str(name))
+        return user_guid
+
+    def facilitator_user(self):
+        # Facilitators appear as "facilitator", never by account, as in every export.
+        return self.user(guid("user", self.scope.workshop.pk, "facilitator"), _("Facilitator"))
+
+    def owner(self, participant_id):
+        """The user who made a contribution: its author's pseudonym, or one anonymous user."""
+        if self.scope.pseudonym(participant_id):
+            return self.user(
+                guid("user", "participant", participant_id), self.speaker(participant_id)
+            )
+        return self.user(guid("user", self.scope.workshop.pk, "anonymous"), ANONYMOUS)
 
     def build(self):
+        exported = moment(self.scope.exported_at)
         root = ET.Element(
             "Project",
             {
                 "xmlns": PROJECT_NS,
                 "name": xml_text(self.scope.workshop.title),
                 "origin": "Balans",
-                "creatingUserGUID": self.user,
-                "creationDateTime": self.scope.exported_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "creatingUserGUID": self.export_user,
+                "creationDateTime": exported,
+                "modifyingUserGUID": self.export_user,
+                "modifiedDateTime": exported,
             },
         )
-        sub(sub(root, "Users"), "User", guid=self.user, name="Balans export")
+        users = sub(root, "Users")
         self.codebook.build(root)
         sources = ET.Element("Sources")
         for step in self.findings:
@@ -162,37 +309,66 @@ class Project:
         self.cases(root, variables)
         if len(sources):
             root.append(sources)
-        notes = self.notes()
+        notes = [note for source in NOTE_SOURCES for note in source(self)]
         if notes:
             notes_element = sub(root, "Notes")
-            for note_guid, name, text in notes:
-                note = sub(notes_element, "Note", guid=note_guid, name=name)
-                sub(note, "PlainTextContent", text)
+            for note in notes:
+                self.note(notes_element, note)
         if self.scope.workshop.description:
             sub(root, "Description", self.scope.workshop.description)
-        for note_guid, _name, _text in notes:
-            sub(root, "NoteRef", targetGUID=note_guid)
+        for note in notes:
+            sub(root, "NoteRef", targetGUID=note.guid)
+        for user_guid, name in self.users.items():
+            sub(users, "User", guid=user_guid, name=name)
         return root
 
-    def source(self, sources, step, text):
+    def note(self, parent, note):
+        path = f"{note.guid}.txt"
+        self.texts[path] = note.text
+        element = sub(
+            parent,
+            "Note",
+            guid=note.guid,
+            name=note.name,
+            plainTextPath=f"internal://{path}",
+            creatingUser=note.created_by,
+            creationDateTime=moment(note.created_at),
+            modifyingUser=note.created_by,
+            modifiedDateTime=moment(note.modified_at),
+        )
+        sub(element, "PlainTextContent", note.text)
+
+    def source(self, sources, step, text, *, by, created, modified):
         source_guid = guid("source", step.pk)
-        self.texts[source_guid] = text
+        self.texts[f"{source_guid}.txt"] = text
         return sub(
             sources,
             "TextSource",
             guid=source_guid,
             name=step_name(step),
             plainTextPath=f"internal://{source_guid}.txt",
-            creatingUser=self.user,
+            creatingUser=by,
+            creationDateTime=moment(created),
+            modifyingUser=by,
+            modifiedDateTime=moment(modified),
         )
 
     def finding_source(self, sources, step):
         text = step.body
-        source = self.source(sources, step, text)
+        created = step.round.created_at
+        source = self.source(
+            sources,
+            step,
+            text,
+            by=self.facilitator_user(),
+            created=created,
+            modified=self.edited_at.get(step.pk, created),
+        )
         sub(
             source,
             "Description",
-            f"Finding, with participants' annotations ({step.get_kind_display()})",
+            _("Finding, with the participants' annotations (%(kind)s)")
+            % {"kind": step.get_kind_display()},
         )
         for c in annotation_notes(self.scope, step):
             annotation = Annotation.objects.get(pk=c.record_id)
@@ -214,7 +390,14 @@ class Project:
             parts.append(label + body + "\n\n")
             spans.append((c, cursor + len(label), cursor + len(label) + len(body)))
             cursor += len(parts[-1])
-        source = self.source(sources, step, "".join(parts))
+        source = self.source(
+            sources,
+            step,
+            "".join(parts),
+            by=self.export_user,
+            created=min(c.at for c in found),
+            modified=max(c.modified for c in found),
+        )
         sub(source, "Description", f"{step.get_kind_display()}: {one_line(step.body)[:500]}")
         step_code = self.codebook.steps[step.pk][1]
         for c, start, end in spans:
@@ -228,6 +411,7 @@ class Project:
         c = contribution
         selection_guid = guid("selection", c.kind, c.record_id)
         name = f"{self.speaker(c.participant_id)}: {one_line(c.text)[:60]}"
+        owner = self.owner(c.participant_id)
         selection = sub(
             source,
             "PlainTextSelection",
@@ -235,20 +419,31 @@ class Project:
             name=name,
             startPosition=str(start),
             endPosition=str(end),
-            creatingUser=self.user,
-            creationDateTime=c.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            creatingUser=owner,
+            creationDateTime=moment(c.at),
+            modifyingUser=owner,
+            modifiedDateTime=moment(c.modified),
         )
-        description = one_line(c.text) + (" [hidden from the room]" if c.hidden else "")
-        if description:
-            sub(selection, "Description", description)
-        for code_guid in code_guids:
-            coding = sub(selection, "Coding", guid=guid("coding", selection_guid, code_guid))
-            sub(coding, "CodeRef", targetGUID=code_guid)
-        if c.participant_id and self.scope.pseudonym(c.participant_id):
+        hidden = " " + _("[hidden from the room]") if c.hidden else ""
+        description = one_line(c.text) + hidden
+        if description.strip():
+            sub(selection, "Description", description.strip())
+        case = self.codebook.cases.get(c.participant_id)
+        if case is not None and self.scope.pseudonym(c.participant_id):
+            code_guids = [*code_guids, case[1]]
             self.selections_of.setdefault(c.participant_id, []).append(selection_guid)
+        for code_guid in code_guids:
+            coding = sub(
+                selection,
+                "Coding",
+                guid=guid("coding", selection_guid, code_guid),
+                creatingUser=owner,
+                creationDateTime=moment(c.at),
+            )
+            sub(coding, "CodeRef", targetGUID=code_guid)
 
     def speaker(self, participant_id):
-        return self.scope.speaker(participant_id) or ANONYMOUS
+        return self.scope.speaker(participant_id) or str(ANONYMOUS)
 
     def attributes(self):
         return [
@@ -269,11 +464,10 @@ class Project:
         return found
 
     def cases(self, root, variables):
-        participants = list(self.scope.participants())
-        if not participants:
+        if not self.participants:
             return
         cases = sub(root, "Cases")
-        for p in participants:
+        for p in self.participants:
             case = sub(cases, "Case", guid=guid("case", p.pk), name=self.scope.speaker(p.pk))
             for key, variable_guid in variables.items():
                 value = (p.attributes or {}).get(key)
@@ -285,27 +479,9 @@ class Project:
             for selection_guid in self.selections_of.get(p.pk, []):
                 sub(case, "SelectionRef", targetGUID=selection_guid)
 
-    def notes(self):
-        """Per round: the facilitation log and the moderation log, as readable text."""
-        notes = []
-        for round in self.scope.rounds():
-            for title, moderation_only in (("Facilitation log", False), ("Moderation log", True)):
-                lines = []
-                for event, step in facilitation_events(self.scope, moderation_only=moderation_only):
-                    if event.round_id != round.pk:
-                        continue
-                    action, detail = describe_event(event, step, self.scope)
-                    lines.append(
-                        f"{iso(event.created_at)}  {action}" + (f": {detail}" if detail else "")
-                    )
-                if lines:
-                    name = f"{title} – {round.title}"
-                    notes.append((guid("note", title, round.pk), name, "\n".join(lines)))
-        return notes
-
 
 def project_xml(scope):
-    """``(project.qde bytes, {source guid: text})`` for the scope."""
+    """``(project.qde bytes, {file name: text})`` for the scope: sources and notes."""
     project = Project(scope)
     root = project.build()
     return xml_bytes(root), project.texts
@@ -319,7 +495,9 @@ def xml_bytes(root):
 def qdpx_chunks(scope):
     qde, texts = project_xml(scope)
     entries = [("project.qde", [qde])]
-    entries += [(f"Sources/{g}.txt", [text.encode("utf-8")]) for g, text in texts.items()]
+    entries += [
+        (f"{SOURCES_FOLDER}/{name}", [text.encode("utf-8")]) for name, text in texts.items()
+    ]
     return stream_zip(entries)
 
 

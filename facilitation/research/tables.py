@@ -31,12 +31,15 @@ from facilitation.workshops.models import (
     BreakoutGroup,
     Event,
     GroupMembership,
+    Round,
     Step,
     ValueLogic,
 )
 
 from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
 
+# The version of the tables' shape; analysis scripts can check it.
+SCHEMA_VERSION = "1.0"
 INTEGER, TEXT, BOOLEAN, DATETIME, DECIMAL, JSON, LIST = (
     "integer",
     "text",
@@ -63,6 +66,14 @@ class Column:
     name: str
     type: str
     meaning: str
+    # The values a column can hold, where they are a fixed set (the data dictionary lists them).
+    allowed: tuple[str, ...] = ()
+
+    @property
+    def allowed_values(self):
+        if self.type == BOOLEAN:
+            return ("true", "false")
+        return self.allowed
 
 
 @dataclass(frozen=True)
@@ -631,7 +642,12 @@ TABLES = [
         (
             Column("round_id", INTEGER, "identifier of the round"),
             Column("title", TEXT, "the round's title"),
-            Column("status", TEXT, "`draft`, `live`, `paused` or `closed` at export time"),
+            Column(
+                "status",
+                TEXT,
+                "`draft`, `live`, `paused` or `closed` at export time",
+                tuple(Round.Status.values),
+            ),
             Column("created_at", DATETIME, "when the round was created"),
             Column("step_count", INTEGER, "number of steps on its agenda"),
         ),
@@ -661,6 +677,7 @@ TABLES = [
                 "finding, dilemma, single_choice, multiple_choice, scale, "
                 "ranking, statements, open_text, placement, discussion (breakout groups "
                 "write notes) or conduct (the room works on the code of conduct)",
+                tuple(Step.Kind.values),
             ),
             Column("title", TEXT, "the step's title"),
             Column("body", TEXT, "the text shown (Markdown); annotation offsets count in it"),
@@ -681,8 +698,18 @@ TABLES = [
             Column("position", INTEGER, "its place among the step's options, from 1"),
             Column("label", TEXT, "the option as shown"),
             Column("explanation", TEXT, "the option's explanation"),
-            Column("honours", LIST, "value logics the option honours (keys of `value_logics`)"),
-            Column("strains", LIST, "value logics the option strains (keys of `value_logics`)"),
+            Column(
+                "honours",
+                LIST,
+                "value logics the option honours (keys of `value_logics`)",
+                tuple(ValueLogic.values),
+            ),
+            Column(
+                "strains",
+                LIST,
+                "value logics the option strains (keys of `value_logics`)",
+                tuple(ValueLogic.values),
+            ),
             Column(
                 "lean",
                 DECIMAL,
@@ -726,7 +753,12 @@ TABLES = [
             Column("statement_id", INTEGER, "identifier of the statement"),
             Column("step_id", INTEGER, "the step (see `steps`)"),
             Column("text", TEXT, "the statement"),
-            Column("status", TEXT, "`approved`, `pending` or `rejected`"),
+            Column(
+                "status",
+                TEXT,
+                "`approved`, `pending` or `rejected`",
+                tuple(Statement.Status.values),
+            ),
             Column(
                 "submitted_by",
                 TEXT,
@@ -753,12 +785,18 @@ TABLES = [
             ),
             Column("end", INTEGER, "offset just after the passage"),
             Column("note", TEXT, "the participant's note"),
-            Column("reaction", TEXT, "`agree`, `surprising`, `not_true_for_us`, or empty"),
+            Column(
+                "reaction",
+                TEXT,
+                "`agree`, `surprising`, `not_true_for_us`, or empty",
+                tuple(Annotation.Reaction.values),
+            ),
             Column("codes", LIST, "names of the codebook codes the participant chose"),
             Column(
                 "status",
                 TEXT,
                 "`visible`, `pending`, `hidden` (by the facilitator) or `deleted` (by its author)",
+                tuple(Annotation.Status.values),
             ),
             Column("pinned", BOOLEAN, "pinned by the facilitator"),
             Column(
@@ -857,6 +895,7 @@ TABLES = [
                 TEXT,
                 "`proposed`, `accepted` (in the code), `rejected`, `merged` (into another) "
                 "or `dropped` (taken out of the code)",
+                tuple(Clause.Status.values),
             ),
             Column("position", INTEGER, "its number in the code while accepted; else empty"),
             Column("revision", INTEGER, "1, plus one for each accepted amendment"),
@@ -906,7 +945,12 @@ TABLES = [
             Column("base_text", TEXT, "the clause's wording it was written against"),
             Column("base_revision", INTEGER, "the clause's `revision` it was written against"),
             Column("rationale", TEXT, "why"),
-            Column("status", TEXT, "`proposed`, `accepted`, `rejected` or `merged`"),
+            Column(
+                "status",
+                TEXT,
+                "`proposed`, `accepted`, `rejected` or `merged`",
+                tuple(Amendment.Status.values),
+            ),
             Column(
                 "merged_into", INTEGER, "the amendment this duplicate was merged into; else empty"
             ),
@@ -931,7 +975,12 @@ TABLES = [
             Column("clause_id", INTEGER, "the clause (see `clauses`); empty for an amendment"),
             Column("amendment_id", INTEGER, "the amendment (see `amendments`); else empty"),
             Column("participant", TEXT, PARTICIPANT),
-            Column("stance", TEXT, "`agree`, `disagree` or `pass`"),
+            Column(
+                "stance",
+                TEXT,
+                "`agree`, `disagree` or `pass`",
+                tuple(Endorsement.Stance.values),
+            ),
             Column("objection", TEXT, "with `disagree`: the participant's one-line objection"),
             Column("created_at", DATETIME, "when first given"),
             Column("updated_at", DATETIME, "when last changed"),
@@ -986,9 +1035,19 @@ TABLES = [
         "value_logics",
         "The value logics options honour or strain (the same for every workshop).",
         (
-            Column("key", TEXT, "the key used in `options.honours` and `options.strains`"),
+            Column(
+                "key",
+                TEXT,
+                "the key used in `options.honours` and `options.strains`",
+                tuple(ValueLogic.values),
+            ),
             Column("label", TEXT, "its name, in the language of the export"),
-            Column("family", TEXT, "`digital_government` or `social_media_platform`"),
+            Column(
+                "family",
+                TEXT,
+                "`digital_government` or `social_media_platform`",
+                ("digital_government", "social_media_platform"),
+            ),
         ),
         value_logic_rows,
     ),
@@ -1001,7 +1060,12 @@ TABLES = [
             Column("round_id", INTEGER, "the round, if any"),
             Column("step_id", INTEGER, "the step, if any"),
             Column("participant", TEXT, PARTICIPANT),
-            Column("actor", TEXT, "`participant`, `facilitator` or `system`"),
+            Column(
+                "actor",
+                TEXT,
+                "`participant`, `facilitator` or `system`",
+                ("participant", "facilitator", "system"),
+            ),
             Column(
                 "kind",
                 TEXT,

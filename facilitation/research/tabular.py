@@ -12,13 +12,14 @@ import tempfile
 import zipfile
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .dictionary import VARIABLE_COLUMNS, data_dictionary, variable_rows
 from .scope import iso
-from .tables import JSON, LIST, LIST_SEPARATOR, TABLES, Table
+from .tables import JSON, LIST, LIST_SEPARATOR, SCHEMA_VERSION, TABLES, Table
 
-SCHEMA_VERSION = "1.0"
 # A spreadsheet runs a cell that starts with one of these as a formula (or a DDE command); a
 # leading apostrophe makes it plain text in Excel, LibreOffice and Google Sheets alike.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -80,11 +81,15 @@ def stream_zip(entries):
 
 def csv_chunks(table, scope):
     """One table as CSV bytes (UTF-8 with a byte-order mark, so Excel reads å, ä and ö)."""
+    return csv_rows_chunks(table.column_names, table.rows(scope))
+
+
+def csv_rows_chunks(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.column_names)
+    writer.writerow(header)
     first = True
-    for row in table.rows(scope):
+    for row in rows:
         writer.writerow([csv_value(v) for v in row])
         if buffer.tell() >= FLUSH_SIZE:
             yield _encoded(buffer, first)
@@ -102,21 +107,36 @@ def _encoded(buffer, first):
 def csv_zip(scope):
     entries = [(f"{table.name}.csv", csv_chunks(table, scope)) for table in TABLES]
     entries.append(("README.txt", [readme(scope).encode()]))
+    entries.append(("data-dictionary.md", [data_dictionary(in_archive=True).encode()]))
+    entries.append(("variables.csv", csv_rows_chunks(VARIABLE_COLUMNS, variable_rows())))
     return stream_zip(entries)
 
 
 def readme(scope):
-    what = f"round “{scope.round.title}” of " if scope.round else ""
-    names = "included" if scope.include_names else "left out (pseudonyms only)"
-    return (
-        f"Balans research export of {what}the workshop “{scope.workshop.title}”.\n"
-        f"Exported at {iso(scope.exported_at)}. Schema version {SCHEMA_VERSION}.\n"
-        f"Display names: {names}.\n\n"
-        "One CSV file per table, UTF-8, comma-separated, first row the column names.\n"
-        "Every column is described in the data dictionary (docs/data-dictionary.md).\n"
-        "Text that begins with = + - @ (or a tab) starts with an extra ' so that no\n"
-        "spreadsheet runs it as a formula; remove that first character when analysing.\n"
-    )
+    """The zip's README, in the workshop's language."""
+    if scope.round:
+        what = _("Balans research export of round “%(round)s” of the workshop “%(workshop)s”.")
+    else:
+        what = _("Balans research export of the workshop “%(workshop)s”.")
+    names = _("included") if scope.include_names else _("left out (pseudonyms only)")
+    lines = [
+        what
+        % {"round": scope.round.title if scope.round else "", "workshop": scope.workshop.title},
+        _("Exported at %(time)s. Schema version %(version)s.")
+        % {"time": iso(scope.exported_at), "version": SCHEMA_VERSION},
+        _("Display names: %(names)s.") % {"names": names},
+        "",
+        _("One CSV file per table, UTF-8, comma-separated, first row the column names."),
+        _(
+            "Every column is described in the data dictionary beside this file "
+            "(data-dictionary.md, and variables.csv: table, column, type, meaning, allowed values)."
+        ),
+        _(
+            "Text that begins with = + - @ (or a tab) starts with an extra ' so that no "
+            "spreadsheet runs it as a formula; remove that first character when analysing."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # ---- XLSX -------------------------------------------------------------------------------------
@@ -128,6 +148,9 @@ def xlsx_value(value):
     return value
 
 
+DICTIONARY_SHEET = "variables"
+
+
 def write_xlsx(scope, path):
     """One sheet per table, its header row frozen; openpyxl's write-only mode keeps memory flat."""
     workbook = Workbook(write_only=True)
@@ -137,6 +160,12 @@ def write_xlsx(scope, path):
         sheet.append(table.column_names)
         for row in table.rows(scope):
             sheet.append([xlsx_value(v) for v in row])
+    # The data dictionary travels with the data.
+    sheet = workbook.create_sheet(title=DICTIONARY_SHEET)
+    sheet.freeze_panes = "A2"
+    sheet.append(VARIABLE_COLUMNS)
+    for row in variable_rows():
+        sheet.append([xlsx_value(v) for v in row])
     workbook.save(path)
 
 

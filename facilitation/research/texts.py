@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from facilitation.deliberation.anchoring import Selector
+from facilitation.deliberation.anchoring import CONTEXT, Selector, anchor
 from facilitation.deliberation.models import (
     Annotation,
     DiscussionNote,
@@ -28,7 +30,7 @@ from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
 from .tables import kept_events, scope_amendments, scope_annotations, scope_clauses, scope_steps
 from .tabular import csv_value
 
-ANONYMOUS = "Anonymous"
+ANONYMOUS = gettext_lazy("Anonymous")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Contribution:
     # What it is said in or about, shown in brackets before it: "Group 2", "amends “…”".
     label: str = ""
     group_id: int | None = None  # the breakout group a discussion note was written in
+    modified_at: datetime | None = None  # when it last changed, if it can change
+
+    @property
+    def modified(self):
+        return self.modified_at or self.at
 
 
 def open_text_answers(scope: ExportScope, step: Step) -> Iterator[Contribution]:
@@ -54,7 +61,15 @@ def open_text_answers(scope: ExportScope, step: Step) -> Iterator[Contribution]:
     responses = scope.contributions(Response.objects.filter(step=step)).order_by("created_at", "pk")
     for r in responses.iterator(chunk_size=CHUNK_SIZE):
         if isinstance(r.value, str) and r.value.strip():
-            yield Contribution(r.created_at, r.participant_id, r.value, "answer", r.pk, r.hidden)
+            yield Contribution(
+                r.created_at,
+                r.participant_id,
+                r.value,
+                "answer",
+                r.pk,
+                r.hidden,
+                modified_at=r.updated_at,
+            )
 
 
 def annotation_notes(scope: ExportScope, step: Step) -> Iterator[Contribution]:
@@ -76,6 +91,7 @@ def annotation_notes(scope: ExportScope, step: Step) -> Iterator[Contribution]:
             a.status == Annotation.Status.HIDDEN,
             quote=a.exact,
             code_names=tuple(sorted(c.name for c in a.codes.all())),
+            modified_at=a.updated_at,
         )
 
 
@@ -112,6 +128,7 @@ def discussion_notes(scope: ExportScope, step: Step) -> Iterator[Contribution]:
             n.pk,
             label=str(n.group.name),
             group_id=n.group_id,
+            modified_at=n.updated_at,
         )
 
 
@@ -166,13 +183,18 @@ def proposals_in(scope, events):
                 "amendment",
                 p["amendment"],
                 code_names=codes,
-                label=f"amends “{one_line(p.get('base_text') or clause.text)}”",
+                label=_("amends “%(text)s”")
+                % {"text": one_line(p.get("base_text") or clause.text)},
             )
         elif e.kind == "conduct.endorsed" and p.get("objection"):
             amendment = p.get("amendment")
             if amendment and amendment not in amendments:
                 continue
-            about = "the amendment of" if amendment else "the clause"
+            about = (
+                _("objects to the amendment of “%(text)s”")
+                if amendment
+                else _("objects to the clause “%(text)s”")
+            )
             yield Contribution(
                 e.created_at,
                 e.participant_id,
@@ -180,11 +202,11 @@ def proposals_in(scope, events):
                 "objection",
                 e.pk,
                 code_names=codes,
-                label=f"objects to {about} “{one_line(clause.text)}”",
+                label=about % {"text": one_line(clause.text)},
             )
 
 
-CLAUSE_LABEL = "proposes a clause"
+CLAUSE_LABEL = gettext_lazy("proposes a clause")
 
 CONTRIBUTIONS: list[Callable[[ExportScope, Step], Iterator[Contribution]]] = [
     open_text_answers,
@@ -202,7 +224,7 @@ def contributions_to(scope, step):
 
 
 def speaker(scope, participant_id):
-    return scope.speaker(participant_id) or ANONYMOUS
+    return scope.speaker(participant_id) or str(ANONYMOUS)
 
 
 def one_line(text):
@@ -212,29 +234,54 @@ def one_line(text):
 # ---- the focus-group transcript ---------------------------------------------------------------
 
 
-def transcript_chunks(scope):
-    """Plain text: step headings, then one paragraph per contribution as ``P07: text``.
+def transcript_chunks(scope, *, bom=False):
+    """Plain text in the shape focus-group imports read: speaker paragraphs only.
 
-    A paragraph starts with the speaker and a colon, the shape MAXQDA's speaker auto-coding and
-    NVivo's transcript import read; headings never contain a colon for the same reason.
+    Every paragraph starts with a speaker and a colon (``P07: text``), the shape MAXQDA's
+    focus-group import and NVivo's auto-coding by speaker read; a heading between speakers
+    would be taken for the previous speaker's words. So each step change is said by the
+    facilitator, ``Facilitator: [May workshop, step 3] The annual running race``, and a
+    contribution with no words (a bare highlight) is left out. ``bom``: start with a UTF-8
+    byte-order mark, which Windows tools need to read å, ä and ö.
     """
-    yield f"{one_line(scope.workshop.title)}\n".encode()
+    facilitator = _("Facilitator")
+    yield ("\ufeff" if bom else "").encode()
+    first = True
     for round in scope.rounds():
-        yield f"\n\n=== {heading(round.title)} ===\n".encode()
         for step in scope_steps(scope).filter(round=round):
-            yield f"\n\n--- {step.position}. {heading(step.title)} ---\n".encode()
+            where = _("%(round)s, step %(number)d") % {
+                "round": one_line(round.title),
+                "number": step.position,
+            }
+            yield paragraph(facilitator, f"[{where}] {one_line(step.title)}", first)
+            first = False
             for c in contributions_to(scope, step):
-                about = f"[on “{one_line(c.quote)}”] " if c.quote else ""
-                about += f"[{one_line(c.label)}] " if c.label else ""
-                flag = " [hidden from the room]" if c.hidden else ""
-                text = f"\n{speaker(scope, c.participant_id)}: {about}{one_line(c.text)}{flag}\n"
-                yield text.encode()
+                if text := one_line(c.text):
+                    if c.hidden:
+                        text += " " + _("[hidden from the room]")
+                    yield paragraph(speaker(scope, c.participant_id), about(c) + text, first)
         between = list(proposals_between_steps(scope, round))
         if between:
-            yield b"\n\n--- Code of conduct, between steps ---\n"
+            where = _("%(round)s, code of conduct between steps") % {"round": one_line(round.title)}
+            yield paragraph(facilitator, f"[{where}]", first)
+            first = False
             for c in between:
-                text = f"\n{speaker(scope, c.participant_id)}: [{c.label}] {one_line(c.text)}\n"
-                yield text.encode()
+                if text := one_line(c.text):
+                    yield paragraph(speaker(scope, c.participant_id), about(c) + text, first)
+
+
+def about(c):
+    """What a contribution is on or in, in brackets after the speaker's colon."""
+    found = ""
+    if c.quote:
+        found += "[" + _("on “%(quote)s”") % {"quote": one_line(c.quote)} + "] "
+    if c.label:
+        found += f"[{one_line(c.label)}] "
+    return found
+
+
+def paragraph(who, text, first):
+    return (("" if first else "\n") + f"{who}: {text}\n").encode()
 
 
 def heading(text):
@@ -244,48 +291,48 @@ def heading(text):
 # ---- the facilitation log ---------------------------------------------------------------------
 
 FACILITATION_EVENTS = {
-    "round.created": "Round created",
-    "round.started": "Round started",
-    "round.paused": "Round paused",
-    "round.resumed": "Round resumed",
-    "round.closed": "Round closed",
-    "step.shown": "Projector shows",
-    "results.revealed": "Results revealed",
-    "results.hidden": "Results hidden again",
-    "voting.locked": "Answers locked",
-    "voting.unlocked": "Answers opened again",
-    "timer.started": "Timer started",
-    "pass.opened": "Second vote opened",
-    "answer.hidden": "Answer hidden from the room",
-    "answer.shown": "Answer shown again",
-    "annotation.approve": "Annotation approved",
-    "annotation.hide": "Annotation hidden from the room",
-    "annotation.show": "Annotation shown again",
-    "annotation.pin": "Annotation pinned",
-    "annotation.unpin": "Annotation unpinned",
-    "annotation.merged": "Annotations merged",
-    "annotation.premoderation": "Pre-moderation of annotations switched",
-    "statement.approved": "Statement approved",
-    "statement.rejected": "Statement rejected",
-    "groups.split": "Room split into groups",
-    "groups.moved": "Participant moved to another group",
-    "groups.placed": "Participants placed in groups",
-    "groups.dissolved": "Groups ended",
-    "discussion.report_back": "Report-back of the groups switched",
-    "discussion.note_proposed": "Group note proposed as a clause",
-    "conduct.clause_proposed": "Clause proposed by the facilitator",
-    "conduct.amendment_proposed": "Amendment proposed by the facilitator",
-    "conduct.clause_accepted": "Clause accepted into the code",
-    "conduct.clause_rejected": "Clause rejected",
-    "conduct.clause_dropped": "Clause dropped from the code",
-    "conduct.clause_merged": "Clauses merged",
-    "conduct.clause_moved": "Clause moved in the code",
-    "conduct.amendment_accepted": "Amendment accepted",
-    "conduct.amendment_rejected": "Amendment rejected",
-    "conduct.amendment_merged": "Amendments merged",
-    "conduct.open_any_time": "Proposals open at any time switched",
-    "conduct.version_frozen": "Code of conduct frozen for the round",
-    "conduct.carried_forward": "Code of conduct carried into this round",
+    "round.created": gettext_lazy("Round created"),
+    "round.started": gettext_lazy("Round started"),
+    "round.paused": gettext_lazy("Round paused"),
+    "round.resumed": gettext_lazy("Round resumed"),
+    "round.closed": gettext_lazy("Round closed"),
+    "step.shown": gettext_lazy("Projector shows"),
+    "results.revealed": gettext_lazy("Results revealed"),
+    "results.hidden": gettext_lazy("Results hidden again"),
+    "voting.locked": gettext_lazy("Answers locked"),
+    "voting.unlocked": gettext_lazy("Answers opened again"),
+    "timer.started": gettext_lazy("Timer started"),
+    "pass.opened": gettext_lazy("Second vote opened"),
+    "answer.hidden": gettext_lazy("Answer hidden from the room"),
+    "answer.shown": gettext_lazy("Answer shown again"),
+    "annotation.approve": gettext_lazy("Annotation approved"),
+    "annotation.hide": gettext_lazy("Annotation hidden from the room"),
+    "annotation.show": gettext_lazy("Annotation shown again"),
+    "annotation.pin": gettext_lazy("Annotation pinned"),
+    "annotation.unpin": gettext_lazy("Annotation unpinned"),
+    "annotation.merged": gettext_lazy("Annotations merged"),
+    "annotation.premoderation": gettext_lazy("Pre-moderation of annotations switched"),
+    "statement.approved": gettext_lazy("Statement approved"),
+    "statement.rejected": gettext_lazy("Statement rejected"),
+    "groups.split": gettext_lazy("Room split into groups"),
+    "groups.moved": gettext_lazy("Participant moved to another group"),
+    "groups.placed": gettext_lazy("Participants placed in groups"),
+    "groups.dissolved": gettext_lazy("Groups ended"),
+    "discussion.report_back": gettext_lazy("Report-back of the groups switched"),
+    "discussion.note_proposed": gettext_lazy("Group note proposed as a clause"),
+    "conduct.clause_proposed": gettext_lazy("Clause proposed by the facilitator"),
+    "conduct.amendment_proposed": gettext_lazy("Amendment proposed by the facilitator"),
+    "conduct.clause_accepted": gettext_lazy("Clause accepted into the code"),
+    "conduct.clause_rejected": gettext_lazy("Clause rejected"),
+    "conduct.clause_dropped": gettext_lazy("Clause dropped from the code"),
+    "conduct.clause_merged": gettext_lazy("Clauses merged"),
+    "conduct.clause_moved": gettext_lazy("Clause moved in the code"),
+    "conduct.amendment_accepted": gettext_lazy("Amendment accepted"),
+    "conduct.amendment_rejected": gettext_lazy("Amendment rejected"),
+    "conduct.amendment_merged": gettext_lazy("Amendments merged"),
+    "conduct.open_any_time": gettext_lazy("Proposals open at any time switched"),
+    "conduct.version_frozen": gettext_lazy("Code of conduct frozen for the round"),
+    "conduct.carried_forward": gettext_lazy("Code of conduct carried into this round"),
 }
 # Facilitator acts that change or judge what a participant contributed: the moderation log.
 MODERATION_KINDS = (
@@ -321,15 +368,15 @@ SWITCHES = ("annotation.premoderation", "discussion.report_back", "conduct.open_
 def describe_groups(event, payload, scope):
     if event.kind == "groups.split":
         groups = payload.get("groups") or {}
-        how = "at random" if payload.get("method") == "random" else "balanced"
+        how = _("at random") if payload.get("method") == "random" else _("balanced")
         if payload.get("attribute"):
-            how += f" by {payload['attribute']}"
-        return f"{len(groups)} groups, {how}"
+            how += " " + _("by %(attribute)s") % {"attribute": payload["attribute"]}
+        return _("%(count)d groups, %(how)s") % {"count": len(groups), "how": how}
     if event.kind == "groups.moved":
-        who = (scope.pseudonym(event.participant_id) if scope else "") or ANONYMOUS
-        return f"{who} to Group {payload.get('group')}"
+        who = (scope.pseudonym(event.participant_id) if scope else "") or str(ANONYMOUS)
+        return _("%(who)s to Group %(group)s") % {"who": who, "group": payload.get("group")}
     if event.kind == "groups.placed" and isinstance(payload.get("placed"), dict):
-        return f"{len(payload['placed'])} placed"
+        return _("%(count)d placed") % {"count": len(payload["placed"])}
     return ""
 
 
@@ -337,32 +384,34 @@ def describe_conduct(payload):
     """Which clause (and version) a conduct act concerns, and the reason the facilitator gave."""
     parts = []
     if payload.get("clause"):
-        parts.append(f"clause {payload['clause']}")
+        parts.append(_("clause %(id)s") % {"id": payload["clause"]})
     if payload.get("amendment"):
-        parts.append(f"amendment {payload['amendment']}")
+        parts.append(_("amendment %(id)s") % {"id": payload["amendment"]})
     if payload.get("into"):
-        parts.append(f"into {payload['into']}")
+        parts.append(_("into %(id)s") % {"id": payload["into"]})
     if payload.get("note"):
-        parts.append(f"note {payload['note']}")
+        parts.append(_("note %(id)s") % {"id": payload["note"]})
     if payload.get("version"):
         name = f" “{payload['name']}”" if payload.get("name") else ""
-        parts.append(f"version {payload['version']}{name}")
+        parts.append(_("version %(number)s") % {"number": payload["version"]} + name)
     if payload.get("text"):
         parts.append(f"“{one_line(payload['text'])}”")
     if payload.get("reason"):
-        parts.append(f"reason: {one_line(payload['reason'])}")
+        parts.append(_("reason: %(reason)s") % {"reason": one_line(payload["reason"])})
     return "; ".join(parts)
 
 
 def describe_event(event, step, scope=None):
     payload = clean_payload(event.payload) if isinstance(event.payload, dict) else {}
-    action = FACILITATION_EVENTS.get(event.kind, event.kind)
+    action = str(FACILITATION_EVENTS.get(event.kind, event.kind))
     if event.kind == "step.shown":
-        detail = f"{step.position}. {step.title}" if step else "the lobby (join code and QR code)"
+        detail = (
+            f"{step.position}. {step.title}" if step else _("the lobby (join code and QR code)")
+        )
     elif event.kind == "timer.started":
-        detail = f"{payload.get('seconds')} seconds"
+        detail = _("%(seconds)s seconds") % {"seconds": payload.get("seconds")}
     elif event.kind in SWITCHES:
-        detail = "on" if payload.get("on") else "off"
+        detail = _("on") if payload.get("on") else _("off")
     elif event.kind.startswith("groups."):
         detail = describe_groups(event, payload, scope)
     elif event.kind.startswith("conduct.") or event.kind == "discussion.note_proposed":
@@ -406,9 +455,14 @@ def log_chunks(scope):
 # ---- W3C Web Annotation JSON-LD ---------------------------------------------------------------
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# One term of our own: ``balans:detached`` marks an annotation whose passage is gone from the
+# finding's current text (its selectors are then those of the text it was made on).
+BALANS_CONTEXT = {"balans": "urn:balans:terms#"}
 
 
-def w3c_annotation(scope, annotation, base):
+def w3c_annotation(scope, annotation, base, text=None):
+    """One annotation; ``text`` is the finding's current text, to re-anchor its selectors to
+    (as the QDA project does), so that the offsets fit the text exported beside them."""
     body = []
     if annotation.note:
         body.append({"type": "TextualBody", "value": annotation.note, "purpose": "commenting"})
@@ -418,17 +472,32 @@ def w3c_annotation(scope, annotation, base):
         {"type": "TextualBody", "value": code.name, "purpose": "tagging"}
         for code in sorted(annotation.codes.all(), key=lambda c: c.name)
     ]
+    target = {"source": f"{base}/steps/{annotation.step_id}"}
+    stored = selector_of(annotation)
+    found = anchor(text, stored) if text is not None else None
+    if found is not None:
+        start, end = found.start, found.end
+        target["selector"] = Selector(
+            text[start:end],
+            text[max(0, start - CONTEXT) : start],
+            text[end : end + CONTEXT],
+            start,
+            end,
+        ).to_w3c()
+    else:
+        # Detached: the selectors fit the text as it was when the annotation was made.
+        target["selector"] = stored.to_w3c()
+        target["state"] = {"type": "TimeState", "sourceDate": iso(annotation.created_at)}
     item = {
         "id": f"{base}/annotations/{annotation.pk}",
         "type": "Annotation",
         "motivation": "commenting" if annotation.note else "highlighting",
         "created": iso(annotation.created_at),
         "modified": iso(annotation.updated_at),
-        "target": {
-            "source": f"{base}/steps/{annotation.step_id}",
-            "selector": selector_of(annotation).to_w3c(),
-        },
+        "target": target,
     }
+    if text is not None and found is None:
+        item["balans:detached"] = True
     if creator := scope.speaker(annotation.participant_id):
         item["creator"] = {"type": "Person", "nickname": creator}
     if body:
@@ -451,7 +520,7 @@ def jsonld_chunks(scope):
     base = f"urn:balans:workshop:{scope.workshop.pk}"
     annotations = scope_annotations(scope).exclude(status=Annotation.Status.DELETED)
     head = {
-        "@context": W3C_CONTEXT,
+        "@context": [W3C_CONTEXT, BALANS_CONTEXT],
         "id": f"{base}/annotations" + (f"?round={scope.round.pk}" if scope.round else ""),
         "type": "AnnotationCollection",
         "label": scope.workshop.title,
@@ -460,6 +529,7 @@ def jsonld_chunks(scope):
     yield json.dumps(head, ensure_ascii=False)[:-1].encode()
     yield b', "first": {"type": "AnnotationPage", "startIndex": 0, "items": ['
     for i, annotation in enumerate(annotations.iterator(chunk_size=CHUNK_SIZE)):
-        item = json.dumps(w3c_annotation(scope, annotation, base), ensure_ascii=False)
+        text = annotation.step.body
+        item = json.dumps(w3c_annotation(scope, annotation, base, text), ensure_ascii=False)
         yield ((", " if i else "") + item).encode()
     yield b"]}}\n"

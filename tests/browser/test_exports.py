@@ -45,5 +45,5 @@ def test_a_facilitator_downloads_a_round_export_with_and_without_names(
     with page.expect_download() as download_info:
         sample.get_by_role("button", name="Focus-group transcript (text)").click()
     text = Path(download_info.value.path()).read_text(encoding="utf-8")
-    assert "--- 1. Treating citizens equally ---" in text
+    assert ", step 1] Treating citizens equally\n" in text
     assert "\nP01: " in text or "(P01): " in text

@@ -12,6 +12,7 @@ from django.utils import timezone
 from lxml import etree
 from openpyxl import load_workbook
 
+from facilitation.deliberation.demo import sample_content
 from facilitation.deliberation.models import (
     Amendment,
     Clause,
@@ -19,7 +20,6 @@ from facilitation.deliberation.models import (
     DiscussionNote,
     Endorsement,
 )
-from facilitation.deliberation.sample_activity import SAMPLE_TEXTS
 from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import (
     BreakoutGroup,
@@ -155,14 +155,14 @@ class TestTables:
 def section(text, round, kind):
     """The transcript's part for the step of ``kind`` in ``round``."""
     step = round.steps.get(kind=kind)
-    after_round = text.split(f"=== {round.title} ===", 1)[1]
-    return after_round.split(f"--- {step.position}. ", 1)[1].split("\n---", 1)[0]
+    after = text.split(f"Facilitator: [{round.title}, step {step.position}] ", 1)[1]
+    return after.split("\nFacilitator: ", 1)[0]
 
 
 class TestTexts:
     def test_the_transcript_has_the_group_notes_under_the_discussion(self, scope, played_round):
         part = section(export_bytes(scope, "transcript").decode(), played_round, "discussion")
-        paragraphs = [p for p in part.split("\n\n") if p.startswith("P")]
+        paragraphs = [p.strip() for p in part.split("\n\n") if p.strip().startswith("P")]
         notes = DiscussionNote.objects.select_related("participant", "group").order_by(
             "created_at", "pk"
         )
@@ -222,7 +222,7 @@ def test_proposals_made_with_no_step_on_screen_get_their_own_section(workshop, f
     set_open_any_time(workshop, True, by=facilitator)
     propose_clause(workshop, "We say who wrote a post.", by_participant=person, round=round)
     transcript = export_bytes(ExportScope(workshop), "transcript").decode()
-    after = transcript.split("--- Code of conduct, between steps ---", 1)[1]
+    after = transcript.split("code of conduct between steps]", 1)[1]
     assert f"{person.pseudonym}: [proposes a clause] We say who wrote a post." in after
 
 
@@ -240,7 +240,7 @@ class TestQda:
             if s.get("name").endswith(f"{step.position}. {step.title}")
             and s.get("name").startswith(played_round.title)
         ]
-        text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/"))
+        text = archive.read(source.get("plainTextPath").replace("internal://", "sources/"))
         text = text.decode()
         selections = source.findall("q:PlainTextSelection", NS)
         notes = DiscussionNote.objects.select_related("group").order_by("created_at", "pk")
@@ -249,9 +249,11 @@ class TestQda:
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == note.text
             coded = {codes[r.get("targetGUID")] for r in selection.iterfind(".//q:CodeRef", NS)}
+            # The question and the group (each under a code of its round), and the writer's case.
             assert coded == {
-                f"{played_round.title} – {step.position}. {step.title}",
-                f"{played_round.title} – Group {note.group.number}",
+                f"{step.position}. {step.title}",
+                f"Group {note.group.number}",
+                note.participant.pseudonym,
             }
 
     def test_proposals_are_selections_of_the_conduct_source_with_the_clauses_codes(
@@ -266,7 +268,7 @@ class TestQda:
             for s in project.findall("q:Sources/q:TextSource", NS)
             if s.get("name") == f"{played_round.title} – {step.position}. {step.title}"
         ]
-        text = archive.read(source.get("plainTextPath").replace("internal://", "Sources/"))
+        text = archive.read(source.get("plainTextPath").replace("internal://", "sources/"))
         text = text.decode()
         quoted = {}
         for selection in source.findall("q:PlainTextSelection", NS):
@@ -390,7 +392,7 @@ def test_the_swedish_sample_round_has_clauses_and_group_notes_in_swedish(db):
     proposed = Clause.objects.filter(round=closed, proposed_by__isnull=False)
     assert proposed.filter(status=Clause.Status.ACCEPTED).count() == 1
     assert set(proposed.values_list("text", flat=True)) == {
-        text for text, _why in SAMPLE_TEXTS["sv"]["clauses"]
+        clause["text"] for clause in sample_content("sv")["clauses"]
     }
     assert Amendment.objects.get().text.startswith("Vi svarar alla invånare")
     assert ConductVersion.objects.filter(round=closed, frozen_for_round=True).exists()

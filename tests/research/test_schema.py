@@ -43,7 +43,8 @@ def test_a_round_project_with_names_and_attributes_validates(workshop, played_ro
     )
     assert_valid(project, schema)
     values = project.findall(f".//{{{PROJECT_NS}}}TextValue")
-    assert [v.text for v in values] == ["Lund <&> "]
+    # The illegal character is dropped; the others answered from the demo's choices.
+    assert "Lund <&> " in [v.text for v in values]
 
 
 def test_an_empty_workshop_still_makes_a_valid_project(workshop, schema):
@@ -100,6 +101,8 @@ def test_a_project_with_group_notes_proposals_and_an_anonymised_withdrawal_valid
     )
     assert_valid(project, schema)
     groups = project.find(f".//{{{PROJECT_NS}}}Code[@name='Breakout groups']")
-    assert len(groups) == played_round.groups.count()
+    assert len(groups.findall(f".//{{{PROJECT_NS}}}Code[@isCodable='true']")) == (
+        played_round.groups.count()
+    )
     names = {s.get("name") for s in project.iterfind(f".//{{{PROJECT_NS}}}PlainTextSelection")}
     assert any(name.startswith("Anonymous: ") for name in names)
