@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from .forms import ThrottledAuthenticationForm
 from .views import (
+    accounts,
     annotations,
     authoring,
     conduct,
@@ -71,11 +71,7 @@ urlpatterns = [
         console.console_step_action,
         name="console-step-action",
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "console/rounds/<int:round_id>/answers/<int:response_id>/visibility/",
