@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lookups of unknown join codes are limited per address (joins of a valid one are not).
+    "facilitation.screens.code_guessing.JoinCodeGuessingMiddleware",
     # Turns a rate-limit refusal into RATELIMIT_VIEW's "429 Too many attempts" page.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Turns a login refused by django-axes into the login page with the lockout message.

@@ -16,6 +16,7 @@ from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Participant, Round, Step
 
+from ..code_guessing import UnknownJoinCode
 from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
 from ..identity import has_unrecognised_cookie, participant_from_cookies
@@ -42,9 +43,10 @@ def rate_limited(request, exception):
 
 
 def round_for_phone(code):
-    return get_object_or_404(
-        Round.objects.select_related("workshop", "current_step"), join_code=code
-    )
+    round = Round.objects.select_related("workshop", "current_step").filter(join_code=code).first()
+    if round is None:
+        raise UnknownJoinCode  # counted as a guess (screens.code_guessing)
+    return round
 
 
 def attending(request, round):
