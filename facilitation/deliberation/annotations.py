@@ -21,6 +21,8 @@ from .models import Annotation, Code, PlusOne
 from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = Annotation._meta.get_field("note").max_length
+# Notes one person may make on one finding (deleted ones count: they stay in the record).
+MAX_NOTES_PER_PERSON = 30
 
 
 def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""):
@@ -37,6 +39,14 @@ def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""
         except AnchorError as error:
             raise ActionRefused(str(error), status=400) from error
         fields = _clean_content(step, note=note, code_ids=code_ids, reaction=reaction)
+        if Annotation.objects.filter(step=step, participant=participant).count() >= (
+            MAX_NOTES_PER_PERSON
+        ):
+            raise ActionRefused(
+                _("You can add at most %(max)d notes to one finding.")
+                % {"max": MAX_NOTES_PER_PERSON},
+                status=400,
+            )
         annotation = Annotation.objects.create(
             step=step,
             participant=participant,
