@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from facilitation.identifiers import parse_ids
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.participants import may_take_part_refusal, still_counted
@@ -295,12 +296,10 @@ def _clean_content(step, *, note, code_ids, reaction):
         )
     if reaction and reaction not in Annotation.Reaction.values:
         raise ActionRefused(_("That is not one of the quick reactions."), status=400)
-    try:
-        wanted = {int(pk) for pk in code_ids}
-    except (TypeError, ValueError):
-        raise ActionRefused(
-            _("That code is not in this workshop's codebook."), status=400
-        ) from None
+    wanted = parse_ids(code_ids)
+    if wanted is None:
+        raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
+    wanted = set(wanted)
     codes = list(Code.objects.filter(workshop_id=step.round.workshop_id, pk__in=wanted))
     if len(codes) != len(wanted):
         raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from facilitation.identifiers import parse_ids
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round, Step
 from facilitation.workshops.participants import may_take_part_refusal, still_counted
@@ -80,12 +81,10 @@ def _clean_reason(reason, *, required=False):
 
 
 def _clean_codes(workshop, code_ids):
-    try:
-        wanted = {int(pk) for pk in code_ids}
-    except (TypeError, ValueError):
-        raise ActionRefused(
-            _("That code is not in this workshop's codebook."), status=400
-        ) from None
+    wanted = parse_ids(code_ids)
+    if wanted is None:
+        raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
+    wanted = set(wanted)
     codes = list(Code.objects.filter(workshop=workshop, pk__in=wanted))
     if len(codes) != len(wanted):
         raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
