@@ -11,7 +11,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    BALANS_DATA_DIR=/app/var
+    BALANS_DATA_DIR=/app/var \
+    BALANS_ENV=production
 
 WORKDIR /app
 
@@ -42,6 +43,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import http.client as h, sys; c = h.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/static/balans.css'); sys.exit(c.getresponse().status >= 500)"]
 
-# Serving directly. Behind a reverse proxy add --proxy-headers (compose.yaml does), so that client
-# addresses (rate limits) and https come from X-Forwarded-For and X-Forwarded-Proto.
+# Serving directly, HTTPS-only by default (BALANS_ENV=production). Behind a reverse proxy set
+# TRUSTED_PROXIES to its address, so that client addresses (rate limits) and https come from its
+# X-Forwarded-For and X-Forwarded-Proto (compose.yaml does); never daphne's --proxy-headers.
 CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "facilitation.asgi:application"]

@@ -5,8 +5,10 @@ process. Set ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` for the production 
 workers. docs/operations.md lists every variable.
 """
 
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "facilitation.workshops",
     "facilitation.deliberation",
     "facilitation.screens",
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the client's address or scheme: forwarded headers only from proxies.
+    "facilitation.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,8 +79,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lookups of unknown join codes are limited per address (joins of a valid one are not).
+    "facilitation.screens.code_guessing.JoinCodeGuessingMiddleware",
     # Turns a rate-limit refusal into RATELIMIT_VIEW's "429 Too many attempts" page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Turns a login refused by django-axes into the login page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "facilitation.urls"
@@ -145,6 +154,25 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes watches every login form (the console's, the admin's) before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords lock that name *from that address* for 15 minutes: a guesser elsewhere
+# cannot lock a facilitator out, and a venue's shared address is not locked for everyone. A
+# browser where the facilitator logged in before is let through (screens.devices).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "facilitation.proxies.request_address"
+AXES_WHITELIST_CALLABLE = "facilitation.screens.devices.is_known_device"
+AXES_LOCKOUT_CALLABLE = "facilitation.screens.devices.locked_out"
+# The lockout page tells people what to do; the access log of every login is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -170,11 +198,25 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Cookies: HttpOnly everywhere; Secure when served over HTTPS (set SECURE_COOKIES=1 behind TLS).
+# Production (BALANS_ENV=production: the image and compose.yaml) is HTTPS-only unless told
+# otherwise; the embedded default (`make run`, plain http on a meeting-room network) is not.
+PRODUCTION = os.environ.get("BALANS_ENV", "embedded").strip().lower() == "production"
+HTTPS_ONLY = PRODUCTION and not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-if env_bool("TRUST_X_FORWARDED_PROTO"):
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS_ONLY)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 * HTTPS_ONLY))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is the operator's own decision for their whole domain (anyone may submit a domain
+    # that sends "preload"), so it is off and its reminder silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Addresses (networks) of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are
+# believed (facilitation/proxies.py); none by default, so a client cannot choose its address.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(p, strict=False)) for p in env_list("TRUSTED_PROXIES")]
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,7 +245,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; every check of a login is not news.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Where phones reach this server, for the QR code (e.g. https://balans.example.org); if unset, the

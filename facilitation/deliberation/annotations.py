@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from facilitation.identifiers import parse_ids
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Step
 from facilitation.workshops.participants import still_counted
@@ -24,6 +25,8 @@ from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = Annotation._meta.get_field("note").max_length
 ANNOTATING = Capability(things=_lazy("notes"), kinds=frozenset({Step.Kind.FINDING}))
+# Notes one person may make on one finding (deleted ones count: they stay in the record).
+MAX_NOTES_PER_PERSON = 30
 
 
 def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""):
@@ -40,6 +43,14 @@ def annotate(step, participant, *, start, end, note="", code_ids=(), reaction=""
         except AnchorError as error:
             raise ActionRefused(str(error), status=400) from error
         fields = _clean_content(step, note=note, code_ids=code_ids, reaction=reaction)
+        if Annotation.objects.filter(step=step, participant=participant).count() >= (
+            MAX_NOTES_PER_PERSON
+        ):
+            raise ActionRefused(
+                _("You can add at most %(max)d notes to one finding.")
+                % {"max": MAX_NOTES_PER_PERSON},
+                status=400,
+            )
         annotation = Annotation.objects.create(
             step=step,
             participant=participant,
@@ -272,12 +283,10 @@ def _clean_content(step, *, note, code_ids, reaction):
         )
     if reaction and reaction not in Annotation.Reaction.values:
         raise ActionRefused(_("That is not one of the quick reactions."), status=400)
-    try:
-        wanted = {int(pk) for pk in code_ids}
-    except (TypeError, ValueError):
-        raise ActionRefused(
-            _("That code is not in this workshop's codebook."), status=400
-        ) from None
+    wanted = parse_ids(code_ids)
+    if wanted is None:
+        raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
+    wanted = set(wanted)
     codes = list(Code.objects.filter(workshop_id=step.round.workshop_id, pk__in=wanted))
     if len(codes) != len(wanted):
         raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from facilitation.identifiers import parse_ids
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round, Step
 from facilitation.workshops.participants import still_counted
@@ -37,6 +38,8 @@ CLAUSE_MAX_LENGTH = Clause._meta.get_field("text").max_length
 RATIONALE_MAX_LENGTH = Clause._meta.get_field("rationale").max_length
 OBJECTION_MAX_LENGTH = Endorsement._meta.get_field("objection").max_length
 REASON_MAX_LENGTH = 300
+# Clauses and new wordings one participant may propose in one round (a facilitator has no cap).
+MAX_PROPOSALS_PER_PERSON = 10
 # Kinds of steps on which participants may propose clauses even when proposals are not open at
 # any time ("discussion": a group's note can become a proposal).
 PROPOSING_KINDS = {"conduct", "discussion"}
@@ -81,12 +84,10 @@ def _clean_reason(reason, *, required=False):
 
 
 def _clean_codes(workshop, code_ids):
-    try:
-        wanted = {int(pk) for pk in code_ids}
-    except (TypeError, ValueError):
-        raise ActionRefused(
-            _("That code is not in this workshop's codebook."), status=400
-        ) from None
+    wanted = parse_ids(code_ids)
+    if wanted is None:
+        raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
+    wanted = set(wanted)
     codes = list(Code.objects.filter(workshop=workshop, pk__in=wanted))
     if len(codes) != len(wanted):
         raise ActionRefused(_("That code is not in this workshop's codebook."), status=400)
@@ -197,6 +198,7 @@ def propose_clause(
         round = _check_actor(conduct, by_participant=by_participant, by_user=by_user, round=round)
         codes = _clean_codes(workshop, code_ids)
         step, annotation = _motivation(workshop, motivated_by)
+        _check_proposals_left(by_participant, round)
         if Clause.objects.filter(
             workshop=workshop, status__in=LIVE_CLAUSES, text__iexact=text
         ).exists():
@@ -228,6 +230,21 @@ def propose_clause(
     return clause
 
 
+def _check_proposals_left(participant, round):
+    if participant is None:
+        return
+    made = (
+        Clause.objects.filter(proposed_by=participant, round=round).count()
+        + Amendment.objects.filter(proposed_by=participant, round=round).count()
+    )
+    if made >= MAX_PROPOSALS_PER_PERSON:
+        raise ActionRefused(
+            _("You can propose at most %(max)d clauses and new wordings in one round.")
+            % {"max": MAX_PROPOSALS_PER_PERSON},
+            status=400,
+        )
+
+
 def _motivation(workshop, motivated_by):
     if motivated_by is None:
         return None, None
@@ -254,6 +271,7 @@ def propose_amendment(clause, text, rationale="", *, by_participant=None, by_use
         clause = _clause(clause, conduct)
         if clause.status not in LIVE_CLAUSES:
             raise ActionRefused(_gone_clause_message(clause))
+        _check_proposals_left(by_participant, round)
         if text == clause.text:
             raise ActionRefused(
                 _("The new wording is the same as the clause. Change at least one word."),

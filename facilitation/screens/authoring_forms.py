@@ -18,6 +18,7 @@ from facilitation.deliberation.step_content import (
     spec_of,
 )
 from facilitation.deliberation.workshop_templates import MAX_TEMPLATE_BYTES
+from facilitation.identifiers import MAX_ID
 from facilitation.workshops.models import Round, Step, ValueLogic, Workshop
 
 
@@ -160,7 +161,7 @@ class StepForm(forms.Form):
 
 
 class OptionForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     label = forms.CharField(label=_("Label"), max_length=LABEL_MAX)
     explanation = forms.CharField(
         label=_("Explanation (optional)"), max_length=EXPLANATION_MAX, required=False

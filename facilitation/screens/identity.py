@@ -8,8 +8,11 @@ from facilitation.workshops.models import Participant
 COOKIE_MAX_AGE = 60 * 60 * 24 * 400  # browsers cap cookies at 400 days
 
 
+COOKIE_PREFIX = "balans_p"
+
+
 def cookie_name(workshop_id):
-    return f"balans_p{workshop_id}"
+    return f"{COOKIE_PREFIX}{workshop_id}"
 
 
 def _signer(workshop_id):
@@ -44,3 +47,19 @@ def has_unrecognised_cookie(cookies, workshop_id):
     return bool(cookies.get(cookie_name(workshop_id))) and not participant_from_cookies(
         cookies, workshop_id
     )
+
+
+def signed_identity(cookies):
+    """``"<workshop id>:<token>"`` of the first participant cookie this server signed, or None.
+
+    A rate-limit key without a query: a cookie the server did not sign names no one, so a junk
+    cookie gives no bucket of its own; each real identity cost a join."""
+    for name in sorted(cookies):
+        workshop_id = name.removeprefix(COOKIE_PREFIX)
+        if name == workshop_id or not workshop_id.isdigit():
+            continue
+        try:
+            return f"{workshop_id}:{_signer(workshop_id).unsign(cookies[name])}"
+        except signing.BadSignature:
+            continue
+    return None

@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
-from .forms import ThrottledAuthenticationForm
+from facilitation.identifiers import IdConverter
+
 from .views import (
+    accounts,
     annotations,
     authoring,
     conduct,
@@ -17,28 +19,31 @@ from .views import (
     statements,
 )
 
+# Every id in a URL is range-checked before it reaches the database (facilitation.identifiers).
+register_converter(IdConverter, "id")
+
 urlpatterns = [
     path("", phone.home, name="home"),
     path("r/<str:code>/", phone.phone_round, name="phone-round"),
     path("r/<str:code>/join/", phone.phone_join, name="phone-join"),
     path("r/<str:code>/rejoin/", rejoin.phone_rejoin, name="phone-rejoin"),
-    path("r/<str:code>/steps/<int:step_id>/vote/", phone.phone_vote, name="phone-vote"),
+    path("r/<str:code>/steps/<id:step_id>/vote/", phone.phone_vote, name="phone-vote"),
     path("projector/<str:key>/", projector.projector, name="projector"),
     path("console/", console.console_home, name="console-home"),
-    path("console/rounds/<int:round_id>/", console.console_round, name="console-round"),
-    path("console/rounds/<int:round_id>/go/", console.console_go_to, name="console-go-to"),
+    path("console/rounds/<id:round_id>/", console.console_round, name="console-round"),
+    path("console/rounds/<id:round_id>/go/", console.console_go_to, name="console-go-to"),
     path(
-        "console/rounds/<int:round_id>/new-round/",
+        "console/rounds/<id:round_id>/new-round/",
         rounds.console_new_round,
         name="console-new-round",
     ),
     path(
-        "console/rounds/<int:round_id>/cards/",
+        "console/rounds/<id:round_id>/cards/",
         rejoin.console_rejoin_cards,
         name="console-rejoin-cards",
     ),
     path(
-        "console/workshops/<int:workshop_id>/participants/",
+        "console/workshops/<id:workshop_id>/participants/",
         rounds.console_participation,
         name="console-participation",
     ),
@@ -52,167 +57,163 @@ urlpatterns = [
     path("r/<str:code>/about-you/", consent.phone_describe, name="phone-describe"),
     path("r/<str:code>/withdraw/", consent.phone_withdraw, name="phone-withdraw"),
     path(
-        "console/rounds/<int:round_id>/<slug:action>/",
+        "console/rounds/<id:round_id>/<slug:action>/",
         console.console_round_action,
         name="console-round-action",
     ),
     path(
-        "console/rounds/<int:round_id>/steps/<int:step_id>/timer/",
+        "console/rounds/<id:round_id>/steps/<id:step_id>/timer/",
         console.console_start_timer,
         name="console-start-timer",
     ),
     path(
-        "console/rounds/<int:round_id>/steps/<int:step_id>/premoderation/",
+        "console/rounds/<id:round_id>/steps/<id:step_id>/premoderation/",
         annotations.console_premoderation,
         name="console-premoderation",
     ),
     path(
-        "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
+        "console/rounds/<id:round_id>/steps/<id:step_id>/<slug:action>/",
         console.console_step_action,
         name="console-step-action",
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
-        "console/rounds/<int:round_id>/answers/<int:response_id>/visibility/",
+        "console/rounds/<id:round_id>/answers/<id:response_id>/visibility/",
         console.console_answer_visibility,
         name="console-answer-visibility",
     ),
     path(
-        "r/<str:code>/steps/<int:step_id>/statements/",
+        "r/<str:code>/steps/<id:step_id>/statements/",
         statements.phone_submit_statement,
         name="phone-submit-statement",
     ),
     path(
-        "console/rounds/<int:round_id>/statements/<int:statement_id>/<slug:decision>/",
+        "console/rounds/<id:round_id>/statements/<id:statement_id>/<slug:decision>/",
         statements.console_moderate_statement,
         name="console-moderate-statement",
     ),
     path(
-        "r/<str:code>/steps/<int:step_id>/annotations/",
+        "r/<str:code>/steps/<id:step_id>/annotations/",
         annotations.phone_annotate,
         name="phone-annotate",
     ),
     path(
-        "r/<str:code>/annotations/<int:annotation_id>/edit/",
+        "r/<str:code>/annotations/<id:annotation_id>/edit/",
         annotations.phone_edit_annotation,
         name="phone-edit-annotation",
     ),
     path(
-        "r/<str:code>/annotations/<int:annotation_id>/delete/",
+        "r/<str:code>/annotations/<id:annotation_id>/delete/",
         annotations.phone_delete_annotation,
         name="phone-delete-annotation",
     ),
     path(
-        "r/<str:code>/annotations/<int:annotation_id>/plus-one/",
+        "r/<str:code>/annotations/<id:annotation_id>/plus-one/",
         annotations.phone_plus_one,
         name="phone-plus-one",
     ),
     path(
-        "console/rounds/<int:round_id>/annotations/<int:annotation_id>/merge/",
+        "console/rounds/<id:round_id>/annotations/<id:annotation_id>/merge/",
         annotations.console_merge_annotation,
         name="console-merge-annotation",
     ),
     path(
-        "console/rounds/<int:round_id>/annotations/<int:annotation_id>/<slug:action>/",
+        "console/rounds/<id:round_id>/annotations/<id:annotation_id>/<slug:action>/",
         annotations.console_moderate_annotation,
         name="console-moderate-annotation",
     ),
     path(
-        "r/<str:code>/steps/<int:step_id>/discussion-notes/",
+        "r/<str:code>/steps/<id:step_id>/discussion-notes/",
         discussion.phone_add_note,
         name="phone-add-note",
     ),
     path(
-        "r/<str:code>/discussion-notes/<int:note_id>/edit/",
+        "r/<str:code>/discussion-notes/<id:note_id>/edit/",
         discussion.phone_edit_note,
         name="phone-edit-note",
     ),
     path(
-        "r/<str:code>/discussion-notes/<int:note_id>/delete/",
+        "r/<str:code>/discussion-notes/<id:note_id>/delete/",
         discussion.phone_delete_note,
         name="phone-delete-note",
     ),
     path(
-        "console/rounds/<int:round_id>/groups/split/",
+        "console/rounds/<id:round_id>/groups/split/",
         discussion.console_split_groups,
         name="console-split-groups",
     ),
     path(
-        "console/rounds/<int:round_id>/groups/place/",
+        "console/rounds/<id:round_id>/groups/place/",
         discussion.console_place_ungrouped,
         name="console-place-ungrouped",
     ),
     path(
-        "console/rounds/<int:round_id>/groups/end/",
+        "console/rounds/<id:round_id>/groups/end/",
         discussion.console_dissolve_groups,
         name="console-dissolve-groups",
     ),
     path(
-        "console/rounds/<int:round_id>/groups/move/<int:participant_id>/",
+        "console/rounds/<id:round_id>/groups/move/<id:participant_id>/",
         discussion.console_move_to_group,
         name="console-move-to-group",
     ),
     path(
-        "console/rounds/<int:round_id>/discussions/<int:step_id>/report-back/",
+        "console/rounds/<id:round_id>/discussions/<id:step_id>/report-back/",
         discussion.console_report_back,
         name="console-report-back",
     ),
     path(
-        "console/rounds/<int:round_id>/discussion-notes/<int:note_id>/propose-clause/",
+        "console/rounds/<id:round_id>/discussion-notes/<id:note_id>/propose-clause/",
         discussion.console_propose_note_as_clause,
         name="console-propose-note-as-clause",
     ),
     # Authoring: workshops, rounds and their agendas, templates, co-facilitators.
     path("console/workshops/new/", authoring.workshop_new, name="console-workshop-new"),
     path("console/workshops/import/", authoring.workshop_import, name="console-workshop-import"),
-    path("console/workshops/<int:workshop_id>/", authoring.workshop_page, name="console-workshop"),
+    path("console/workshops/<id:workshop_id>/", authoring.workshop_page, name="console-workshop"),
     path(
-        "console/workshops/<int:workshop_id>/edit/",
+        "console/workshops/<id:workshop_id>/edit/",
         authoring.workshop_edit,
         name="console-workshop-edit",
     ),
     path(
-        "console/workshops/<int:workshop_id>/rounds/new/",
+        "console/workshops/<id:workshop_id>/rounds/new/",
         authoring.round_new,
         name="console-round-new",
     ),
     path(
-        "console/workshops/<int:workshop_id>/facilitators/",
+        "console/workshops/<id:workshop_id>/facilitators/",
         authoring.facilitator_invite,
         name="console-facilitator-invite",
     ),
     path(
-        "console/workshops/<int:workshop_id>/template.json",
+        "console/workshops/<id:workshop_id>/template.json",
         authoring.workshop_export,
         name="console-workshop-export",
     ),
-    path("console/agendas/<int:round_id>/", authoring.agenda_page, name="console-agenda"),
+    path("console/agendas/<id:round_id>/", authoring.agenda_page, name="console-agenda"),
     path(
-        "console/agendas/<int:round_id>/title/", authoring.round_rename, name="console-round-rename"
+        "console/agendas/<id:round_id>/title/", authoring.round_rename, name="console-round-rename"
     ),
-    path("console/agendas/<int:round_id>/steps/new/", authoring.step_new, name="console-step-new"),
+    path("console/agendas/<id:round_id>/steps/new/", authoring.step_new, name="console-step-new"),
     path(
-        "console/agendas/<int:round_id>/steps/<int:step_id>/",
+        "console/agendas/<id:round_id>/steps/<id:step_id>/",
         authoring.step_edit,
         name="console-step-edit",
     ),
     path(
-        "console/agendas/<int:round_id>/steps/<int:step_id>/preview/<slug:audience>/",
+        "console/agendas/<id:round_id>/steps/<id:step_id>/preview/<slug:audience>/",
         authoring.step_preview,
         name="console-step-preview",
     ),
     path(
-        "console/agendas/<int:round_id>/steps/<int:step_id>/<slug:action>/",
+        "console/agendas/<id:round_id>/steps/<id:step_id>/<slug:action>/",
         authoring.step_arrange,
         name="console-step-arrange",
     ),
     path(
-        "console/agendas/<int:round_id>/restore/<int:event_id>/",
+        "console/agendas/<id:round_id>/restore/<id:event_id>/",
         authoring.step_restore,
         name="console-step-restore",
     ),
@@ -220,12 +221,12 @@ urlpatterns = [
     path("r/<str:code>/conduct/", conduct.conduct_page, name="conduct-page"),
     path("r/<str:code>/conduct/compare/", conduct.conduct_compare, name="conduct-compare"),
     path(
-        "r/<str:code>/conduct/versions/<int:number>/print/",
+        "r/<str:code>/conduct/versions/<id:number>/print/",
         conduct.conduct_print,
         name="conduct-print",
     ),
     path(
-        "r/<str:code>/conduct/versions/<int:number>/markdown/",
+        "r/<str:code>/conduct/versions/<id:number>/markdown/",
         conduct.conduct_markdown,
         name="conduct-markdown",
     ),
@@ -235,42 +236,42 @@ urlpatterns = [
         name="phone-propose-clause",
     ),
     path(
-        "r/<str:code>/conduct/clauses/<int:clause_id>/amend/",
+        "r/<str:code>/conduct/clauses/<id:clause_id>/amend/",
         conduct.phone_propose_amendment,
         name="phone-propose-amendment",
     ),
     path(
-        "r/<str:code>/conduct/<slug:target>/<int:pk>/endorse/",
+        "r/<str:code>/conduct/<slug:target>/<id:pk>/endorse/",
         conduct.phone_endorse,
         name="phone-endorse",
     ),
     path(
-        "console/rounds/<int:round_id>/conduct/clauses/<int:clause_id>/",
+        "console/rounds/<id:round_id>/conduct/clauses/<id:clause_id>/",
         conduct.console_conduct_clause,
         name="console-conduct-clause",
     ),
     path(
-        "console/rounds/<int:round_id>/conduct/amendments/<int:amendment_id>/",
+        "console/rounds/<id:round_id>/conduct/amendments/<id:amendment_id>/",
         conduct.console_conduct_amendment,
         name="console-conduct-amendment",
     ),
     path(
-        "console/rounds/<int:round_id>/conduct/propose/",
+        "console/rounds/<id:round_id>/conduct/propose/",
         conduct.console_conduct_propose,
         name="console-conduct-propose",
     ),
     path(
-        "console/rounds/<int:round_id>/conduct/open-any-time/",
+        "console/rounds/<id:round_id>/conduct/open-any-time/",
         conduct.console_conduct_open,
         name="console-conduct-open",
     ),
     path(
-        "console/workshops/<int:workshop_id>/exports/",
+        "console/workshops/<id:workshop_id>/exports/",
         exports.console_exports,
         name="console-exports",
     ),
     path(
-        "console/workshops/<int:workshop_id>/exports/download/",
+        "console/workshops/<id:workshop_id>/exports/download/",
         exports.console_download_export,
         name="console-download-export",
     ),

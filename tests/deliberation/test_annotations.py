@@ -210,3 +210,17 @@ class TestAnchoringAfterEdits:
         annotate(finding, other_participant, **span(TEXT, "gillamarkeringar"))
         counts = [count for _s, _e, _text, count in heat_map(finding)]
         assert counts == [0, 2, 0]
+
+
+def test_a_person_makes_at_most_thirty_notes_on_one_finding_deleted_ones_included(
+    finding, participant, other_participant
+):
+    from facilitation.deliberation.annotations import MAX_NOTES_PER_PERSON
+
+    for number in range(MAX_NOTES_PER_PERSON):
+        note = annotate(finding, participant, **span(TEXT, "likabehandling"), note=f"n{number}")
+    delete_annotation(note, participant)
+    with pytest.raises(services.ActionRefused, match="at most 30 notes to one finding"):
+        annotate(finding, participant, **span(TEXT, "likabehandling"), note="one too many")
+    assert not Annotation.objects.filter(note="one too many").exists()
+    annotate(finding, other_participant, **span(TEXT, "likabehandling"), note="someone else")

@@ -475,3 +475,28 @@ def test_two_facilitators_accepting_conflicting_amendments_at_once_one_wins(
         thread.join()
     assert sorted(results)[1] == "ok" and "reworded since" in sorted(results)[0]
     assert Amendment.objects.filter(status="accepted").count() == 1
+
+
+class TestProposalsPerPerson:
+    def test_a_participant_proposes_at_most_ten_clauses_and_wordings_in_a_round(
+        self, on_conduct, participant, other_participant, facilitator
+    ):
+        clauses = [
+            propose(on_conduct, participant, f"Clause number {n}.")
+            for n in range(conduct.MAX_PROPOSALS_PER_PERSON - 1)
+        ]
+        conduct.propose_amendment(
+            clauses[0], "Clause number zero.", by_participant=participant, round=on_conduct
+        )
+        events = Event.objects.count()
+        with pytest.raises(ActionRefused, match="at most 10 clauses and new wordings"):
+            propose(on_conduct, participant, "One clause too many.")
+        with pytest.raises(ActionRefused, match="at most 10 clauses and new wordings"):
+            conduct.propose_amendment(
+                clauses[1], "Another wording.", by_participant=participant, round=on_conduct
+            )
+        assert not Clause.objects.filter(text="One clause too many.").exists()
+        assert Event.objects.count() == events
+        # Others, and the facilitator, are not held back by it.
+        propose(on_conduct, other_participant, "Someone else's clause.")
+        conduct.propose_clause(on_conduct.workshop, "A facilitator's clause.", by_user=facilitator)

@@ -69,3 +69,43 @@ def test_ensure_facilitator_generates_a_password_and_shows_it_again(
     password = (tmp_path / "facilitator-password").read_text()
     assert get_user_model().objects.get(username="facilitator").check_password(password)
     assert capsys.readouterr().out.count(f"facilitator / {password}") == 2
+
+
+def test_ensure_facilitator_makes_no_operator_unless_asked(db, monkeypatch, capsys):
+    monkeypatch.setenv("BALANS_FACILITATOR_PASSWORD", "a chosen pass phrase")
+    monkeypatch.delenv("BALANS_FACILITATOR_OPERATOR", raising=False)
+    call_command("ensure_facilitator")
+    user = get_user_model().objects.get()
+    assert not user.is_staff and not user.is_superuser
+    call_command("ensure_facilitator", "--operator")
+    user.refresh_from_db()
+    assert user.is_staff and user.is_superuser
+    assert "operator account" in capsys.readouterr().out
+    monkeypatch.setenv("BALANS_FACILITATOR_OPERATOR", "0")
+    call_command("ensure_facilitator")
+    user.refresh_from_db()
+    assert not user.is_staff
+
+
+def test_ensure_facilitator_refuses_a_weak_password_and_changes_nothing(db, monkeypatch):
+    monkeypatch.setenv("BALANS_FACILITATOR_PASSWORD", "a chosen pass phrase")
+    call_command("ensure_facilitator")
+    monkeypatch.setenv("BALANS_FACILITATOR_PASSWORD", "password")
+    with pytest.raises(CommandError, match="BALANS_FACILITATOR_PASSWORD is not accepted.*common"):
+        call_command("ensure_facilitator")
+    assert get_user_model().objects.get().check_password("a chosen pass phrase")
+
+
+def test_a_weak_facilitator_password_stops_the_command_with_a_non_zero_exit(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BALANS_DATA_DIR": str(tmp_path), "BALANS_FACILITATOR_PASSWORD": "short"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "ensure_facilitator"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "too short" in result.stderr

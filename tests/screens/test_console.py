@@ -103,12 +103,15 @@ class TestDrivingARound:
 
 
 class TestLogin:
+    # The lockout in detail (by name and address together, known devices, the admin, unlocking)
+    # is in test_logins.py.
     def test_repeated_failed_logins_are_throttled(self, client, facilitator):
         for _attempt in range(5):
             client.post("/accounts/login/", {"username": "facilitator", "password": "wrong"})
         response = client.post(
             "/accounts/login/", {"username": "facilitator", "password": "a long pass phrase"}
         )
+        assert response.status_code == 429
         assert "Too many failed attempts" in response.content.decode()
         assert "_auth_user_id" not in client.session
 

@@ -18,6 +18,7 @@ from facilitation.deliberation.annotations import (
     set_premoderation,
 )
 from facilitation.deliberation.models import Annotation
+from facilitation.identifiers import is_whole_number, parse_id
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
@@ -60,7 +61,7 @@ def _note_content(request):
 
 
 def _position(value):
-    if not value.strip().isdigit():
+    if not is_whole_number(value.strip(), max_digits=9):
         raise services.ActionRefused(_("Tap a sentence or select a passage first."), status=400)
     return int(value)
 
@@ -127,9 +128,7 @@ def console_merge_annotation(request, round_id, annotation_id):
     round = facilitated_round(request, round_id)
     annotation = _annotation_of(round, annotation_id)
     target = request.POST.get("into", "")
-    into = Annotation.objects.filter(
-        pk=target if target.isdigit() else None, step__round=round
-    ).first()
+    into = Annotation.objects.filter(pk=parse_id(target), step__round=round).first()
     if into is None:
         error = _("Choose the note to merge it into.")
         return console_stage(request, round, error=error, status=400)

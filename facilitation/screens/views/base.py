@@ -12,13 +12,15 @@ from facilitation.deliberation.annotations import (
 )
 from facilitation.deliberation.discussion import own_notes as own_discussion_notes
 from facilitation.deliberation.services import own_answer
+from facilitation.proxies import request_address
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Participant, Round, Step
 
+from ..code_guessing import UnknownJoinCode
 from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
-from ..identity import has_unrecognised_cookie, participant_from_cookies
+from ..identity import has_unrecognised_cookie, participant_from_cookies, signed_identity
 from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
 
 
@@ -27,9 +29,10 @@ def first_error(form):
 
 
 def participant_browser(group, request):
-    """Rate-limit key for participants: their cookies, since a whole room may share one address."""
-    cookies = sorted(v for k, v in request.COOKIES.items() if k.startswith("balans_p"))
-    return "|".join(cookies) or request.META.get("REMOTE_ADDR", "")
+    """Rate-limit key for participants: the participant their signed cookie names (a whole room
+    may share one address), else the address. Cookies the server did not sign are ignored."""
+    identity = signed_identity(request.COOKIES)
+    return f"participant:{identity}" if identity else f"address:{request_address(request)}"
 
 
 def rate_limited(request, exception):
@@ -42,9 +45,10 @@ def rate_limited(request, exception):
 
 
 def round_for_phone(code):
-    return get_object_or_404(
-        Round.objects.select_related("workshop", "current_step"), join_code=code
-    )
+    round = Round.objects.select_related("workshop", "current_step").filter(join_code=code).first()
+    if round is None:
+        raise UnknownJoinCode  # counted as a guess (screens.code_guessing)
+    return round
 
 
 def attending(request, round):

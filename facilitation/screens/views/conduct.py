@@ -11,6 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from facilitation.deliberation import conduct
 from facilitation.deliberation.models import Amendment, Annotation, Clause, ConductVersion
+from facilitation.identifiers import parse_id
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
@@ -62,9 +63,10 @@ def _motivation(round, value):
         return None
     kind, _dash, pk = value.partition("-")
     found = None
-    if pk.isdigit() and kind == "step":
+    pk = parse_id(pk)
+    if pk and kind == "step":
         found = Step.objects.filter(round=round, pk=pk).first()
-    elif pk.isdigit() and kind == "note":
+    elif pk and kind == "note":
         found = (
             Annotation.objects.filter(step__round=round, pk=pk, status=Annotation.Status.VISIBLE)
             .select_related("step__round")
@@ -141,7 +143,7 @@ def _reason(request):
 
 def _into(model, request, **scope):
     target = request.POST.get("into", "")
-    found = model.objects.filter(pk=target if target.isdigit() else None, **scope).first()
+    found = model.objects.filter(pk=parse_id(target), **scope).first()
     if found is None:
         raise services.ActionRefused(_("Choose what to merge it into."), status=400)
     return found

@@ -11,6 +11,7 @@ from facilitation.deliberation.conduct import freeze_round_version
 from facilitation.deliberation.models import Response
 from facilitation.deliberation.moderation import set_answer_hidden
 from facilitation.deliberation.services import open_second_pass
+from facilitation.identifiers import is_whole_number, parse_id
 from facilitation.workshops import services
 from facilitation.workshops.models import Step, Workshop
 
@@ -88,7 +89,7 @@ def console_go_to(request, round_id):
     target = request.POST.get("step", "")
     step = None
     if target != "lobby":
-        step = Step.objects.filter(round=round, pk=target if target.isdigit() else None).first()
+        step = Step.objects.filter(round=round, pk=parse_id(target)).first()
         if step is None:
             return console_stage(
                 request, round, error=_("That step is not on this agenda."), status=400
@@ -112,7 +113,7 @@ def console_start_timer(request, round_id, step_id):
     round = facilitated_round(request, round_id)
     step = get_object_or_404(Step, pk=step_id, round=round)
     seconds = request.POST.get("seconds", "")
-    seconds = int(seconds) if seconds.isdigit() else None
+    seconds = int(seconds) if is_whole_number(seconds, max_digits=6) else None
     return act(request, round, lambda by: services.start_timer(step, seconds=seconds, by=by))
 
 

@@ -14,6 +14,7 @@ from facilitation.deliberation.discussion import (
     set_report_back,
 )
 from facilitation.deliberation.models import DiscussionNote
+from facilitation.identifiers import is_whole_number, parse_id
 from facilitation.workshops.groups import (
     dissolve_groups,
     move_to_group,
@@ -62,9 +63,7 @@ def phone_add_note(request, code, step_id):
     def action(round, participant):
         step = get_object_or_404(Step, pk=step_id, round=round)
         group_id = request.POST.get("group", "")
-        group = BreakoutGroup.objects.filter(
-            round=round, pk=group_id if group_id.isdigit() else None
-        ).first()
+        group = BreakoutGroup.objects.filter(round=round, pk=parse_id(group_id)).first()
         add_note(step, participant, group=group, text=request.POST.get("text", ""))
 
     return _phone_note_action(request, code, action)
@@ -93,7 +92,7 @@ def phone_delete_note(request, code, note_id):
 
 def _whole_number(value):
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 4 else None
+    return int(value) if is_whole_number(value, max_digits=4) else None
 
 
 @login_required
@@ -130,9 +129,7 @@ def console_move_to_group(request, round_id, participant_id):
     target = request.POST.get("group", "")
     group = None
     if target != "new":
-        group = BreakoutGroup.objects.filter(
-            round=round, pk=target if target.isdigit() else None
-        ).first()
+        group = BreakoutGroup.objects.filter(round=round, pk=parse_id(target)).first()
         if group is None:
             error = _("Choose the group to move this person to.")
             return console_stage(request, round, error=error, status=400)

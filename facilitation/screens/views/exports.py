@@ -10,6 +10,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from facilitation.identifiers import parse_id
 from facilitation.research.exports import EXPORT_FORMATS
 from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import Workshop
@@ -47,10 +48,9 @@ def console_download_export(request, workshop_id):
         raise Http404
     round = None
     if request.GET.get("round"):
-        try:
-            round = workshop.rounds.get(pk=int(request.GET["round"]))
-        except (ValueError, workshop.rounds.model.DoesNotExist):
-            raise Http404 from None
+        round = workshop.rounds.filter(pk=parse_id(request.GET["round"])).first()
+        if round is None:
+            raise Http404
     scope = ExportScope(workshop, round, include_names=request.GET.get("names") == "1")
     chunks = export.chunks(scope)
     if isinstance(request, ASGIRequest):

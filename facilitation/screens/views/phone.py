@@ -11,6 +11,7 @@ from facilitation.deliberation.services import submit_answer
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
+from ..code_guessing import count_unknown_code
 from ..forms import JoinCodeForm, JoinForm
 from ..identity import participant_from_cookies, remember_participant
 from ..stages import PARTICIPANT, stage_context
@@ -32,6 +33,8 @@ def home(request):
         try:
             round = services.find_round_to_join(form.cleaned_data["code"])
         except services.ActionRefused as refusal:
+            if refusal.status == 404:
+                count_unknown_code(request)
             form.add_error("code", refusal.message)
             return render(request, "home.html", {"form": form}, status=refusal.status)
         return redirect("phone-round", round.join_code)
@@ -54,8 +57,8 @@ def phone_round(request, code):
     return render(request, "phone/round.html", context)
 
 
+# Not limited per address: a hall shares one (guessing codes is, in screens.code_guessing).
 @require_POST
-@ratelimit(key="ip", rate="600/m", block=True)
 def phone_join(request, code):
     round = round_for_phone(code)
     form = JoinForm(request.POST)

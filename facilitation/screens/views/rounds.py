@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from facilitation.deliberation.conduct import latest_version, open_clauses
 from facilitation.deliberation.rounds import RERUNNABLE_KINDS, new_round_from
+from facilitation.identifiers import parse_ids
 from facilitation.workshops import participants as participation
 from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import ActionRefused
@@ -41,7 +42,7 @@ def console_new_round(request, round_id):
         form = NewRoundForm(request.POST)
         chosen = request.POST.getlist("copy")
         reruns = request.POST.getlist("rerun")
-        if not all(v.isdigit() for v in chosen + reruns):
+        if parse_ids(chosen + reruns) is None:
             error, status = _("Choose steps from the list."), 400
         elif form.is_valid():
             try:
