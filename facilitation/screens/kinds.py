@@ -2,8 +2,10 @@
 
 Each kind's template is ``templates/steps/<kind>.html`` with the partials ``phone``, ``projector``
 and ``console``; a kind that takes answers (one with an entry in ``deliberation.answer_kinds``)
-also has ``results`` (the room's answers) and ``choices`` (what the projector shows while they
-are hidden). A new kind is its entry in ``Step.Kind``, its answer kind, and that template.
+also has ``answer`` (inside ``phone``: the form, the own answer and the status line, in
+``#answer-<step id>``, which the response to an answer replaces), ``results`` (the room's
+answers) and ``choices`` (what the projector shows while they are hidden). A new kind is its
+entry in ``Step.Kind``, its answer kind, and that template.
 """
 
 from dataclasses import dataclass
@@ -39,6 +41,11 @@ class StepKind:
     @property
     def phone(self):
         return self.partial("phone")
+
+    @property
+    def phone_answer(self):
+        """The answer form, the own answer and the status line: what a vote's response holds."""
+        return self.partial("answer")
 
     @property
     def projector(self):
