@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Turns a rate-limit refusal into RATELIMIT_VIEW's "429 Too many attempts" page.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Turns a database that cannot serve in time into "busy, try again" (503), never a 500.
+    "facilitation.screens.overload.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "facilitation.urls"
