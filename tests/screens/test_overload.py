@@ -68,8 +68,9 @@ class TestBusyDatabase:
         assert Response.objects.get().option == option
 
     def test_without_htmx_the_busy_page_says_so_in_words(self, phone, dilemma_round, dilemma):
+        option = dilemma.options.first()
         with database_busy():
-            response = vote(phone, dilemma_round, dilemma, dilemma.options.first())
+            response = vote(phone, dilemma_round, dilemma, option)
         assert response.status_code == 503
         page = response.content.decode()
         assert "The server is busy and did not save this" in page
@@ -77,12 +78,13 @@ class TestBusyDatabase:
         assert "Traceback" not in page
 
     def test_it_speaks_swedish(self, phone, dilemma_round, dilemma):
+        option = dilemma.options.first()
         with database_busy():
             response = vote(
                 phone,
                 dilemma_round,
                 dilemma,
-                dilemma.options.first(),
+                option,
                 HTTP_HX_REQUEST="true",
                 HTTP_ACCEPT_LANGUAGE="sv",
             )
