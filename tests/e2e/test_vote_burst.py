@@ -77,15 +77,20 @@ async def burst(servers, facts, dilemma):
     options = [option["id"] for option in dilemma["options"]]
     picks = [options[i % len(options)] for i in range(PHONES)]
     projector_url = f"{servers[-1].ws_url}/ws/projector/{facts['projector_key']}/"
-    async with connect(projector_url, origin=servers[-1].url, open_timeout=10) as projector:
-        gate = asyncio.Semaphore(JOINING_AT_ONCE)
+    gate = asyncio.Semaphore(JOINING_AT_ONCE)
 
-        async def joined(i):
-            async with gate:
-                return await join(servers[i % len(servers)], facts["join_code"])
+    async def joined(i):
+        async with gate:
+            return await join(servers[i % len(servers)], facts["join_code"])
 
-        phones = await asyncio.gather(*(joined(i) for i in range(PHONES)))
-        try:
+    phones = await asyncio.gather(*(joined(i) for i in range(PHONES)))
+    try:
+        # Opened once everyone has joined, so only the burst's pushes are read; no keepalive
+        # pings, which a loaded machine could answer late.
+        async with connect(
+            projector_url, origin=servers[-1].url, open_timeout=30, ping_interval=None
+        ) as projector:
+            await projector_count(projector, 0)  # the snapshot on connect
             go = asyncio.Event()
             votes = [
                 asyncio.create_task(vote(phone, facts["join_code"], dilemma["id"], pick, go))
@@ -94,8 +99,8 @@ async def burst(servers, facts, dilemma):
             go.set()
             answers = await asyncio.gather(*votes)
             counted = await projector_count(projector, PHONES)
-        finally:
-            await asyncio.gather(*(phone.aclose() for phone in phones))
+    finally:
+        await asyncio.gather(*(phone.aclose() for phone in phones))
     return picks, answers, counted
 
 
