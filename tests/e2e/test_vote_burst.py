@@ -1,7 +1,8 @@
 """300 phones join and then vote at the same moment through a real server: every vote is
 acknowledged, every acknowledged vote is stored, and the projector shows the right totals.
 
-A correctness test under load, not a timing: nothing here depends on how fast the machine is
+A phone told "busy, try again" (503: nothing stored) sends its vote again, as balans.js does; any
+other refusal, a 500 above all, fails the test. A correctness test under load, not a timing: nothing here depends on how fast the machine is
 (speed is what bench/votes.py measures). Both shapes: the embedded default (SQLite, in-memory
 layer, one process) and production (PostgreSQL, Redis, two worker processes, phones spread over
 both, the projector on one of them).
@@ -28,6 +29,7 @@ PHONES = 300
 JOINING_AT_ONCE = 20
 # Generous: on a loaded machine a burst of writes queues; a wait is fine, a refusal is not.
 REQUEST_TIMEOUT = 90.0
+BUSY_RETRIES = 5  # as static/balans.js
 PROJECTOR_STALL = 30.0  # seconds without a new message from the projector
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANSWERS_SO_FAR = re.compile(r"(\d+) answers? so far")
@@ -45,13 +47,19 @@ async def join(server, join_code):
     return client
 
 
-async def vote(client, join_code, step_id, option_id, go):
+async def vote(client, join_code, step_id, option_id, go, busy):
+    """Tap an option; on "busy, try again" (503) send it again, as balans.js does."""
     await go.wait()
-    return await client.post(
-        f"/r/{join_code}/steps/{step_id}/vote/",
-        data={"option": str(option_id)},
-        headers={"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]},
-    )
+    for attempt in range(BUSY_RETRIES + 1):
+        answer = await client.post(
+            f"/r/{join_code}/steps/{step_id}/vote/",
+            data={"option": str(option_id)},
+            headers={"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]},
+        )
+        if answer.status_code != 503 or attempt == BUSY_RETRIES:
+            return answer
+        busy.append(answer)
+        await asyncio.sleep(float(answer.headers["Retry-After"]) * 2**attempt)
 
 
 async def projector_count(socket, wanted, stall=PROJECTOR_STALL):
@@ -92,9 +100,9 @@ async def burst(servers, facts, dilemma):
             projector_url, origin=servers[-1].url, open_timeout=30, ping_interval=None
         ) as projector:
             await projector_count(projector, 0)  # the snapshot on connect
-            go = asyncio.Event()
+            go, busy = asyncio.Event(), []
             votes = [
-                asyncio.create_task(vote(phone, facts["join_code"], dilemma["id"], pick, go))
+                asyncio.create_task(vote(phone, facts["join_code"], dilemma["id"], pick, go, busy))
                 for phone, pick in zip(phones, picks, strict=True)
             ]
             go.set()
