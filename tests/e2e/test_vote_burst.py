@@ -2,7 +2,9 @@
 acknowledged, every acknowledged vote is stored, and the projector shows the right totals.
 
 A phone told "busy, try again" (503: nothing stored) sends its vote again, as balans.js does; any
-other refusal, a 500 above all, fails the test. A correctness test under load, not a timing: nothing here depends on how fast the machine is
+other refusal, a 500 above all, fails the test.
+
+A correctness test under load, not a timing: nothing here depends on how fast the machine is
 (speed is what bench/votes.py measures). Both shapes: the embedded default (SQLite, in-memory
 layer, one process) and production (PostgreSQL, Redis, two worker processes, phones spread over
 both, the projector on one of them).
