@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Turns a login refused by django-axes into the login page with the lockout message.
     "axes.middleware.AxesMiddleware",
+    # Turns a database that cannot serve in time into "busy, try again" (503), never a 500.
+    "facilitation.screens.overload.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "facilitation.urls"
@@ -108,18 +110,33 @@ TEMPLATES = [
     },
 ]
 
-# SQLite in WAL mode (FULL sync: an acknowledged vote survives even a power cut), with immediate
-# transactions: concurrent voters wait for the lock instead of failing with "database is locked".
+# A request waits for the database rather than fail: on PostgreSQL it waits for a connection of
+# the pool (at most DATABASE_POOL_TIMEOUT seconds), on SQLite for the write lock. A wait that runs
+# out is answered "busy, try again" (503), which phones retry by themselves (screens.overload).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'balans.sqlite3'}", conn_max_age=0, conn_health_checks=True
     )
 }
+DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL (readers never wait for the writer), FULL sync (an acknowledged vote survives even a
+    # power cut), immediate transactions (a writer takes the lock at BEGIN, so two writers never
+    # deadlock upgrading a read lock, and a busy one waits up to the timeout).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_TIMEOUT,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's ASGI handler runs each request in a thread of its own; without a pool, a burst of
+    # votes opens a connection per request and exceeds PostgreSQL's max_connections. The pool
+    # caps this worker's connections (keep workers x DATABASE_POOL_MAX below max_connections);
+    # further requests queue for a free connection. Pooling needs conn_max_age=0 (above).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX", "20")),
+        "timeout": DATABASE_TIMEOUT,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

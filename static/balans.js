@@ -131,11 +131,42 @@
   });
   document.addEventListener("htmx:sendError", function () { notice("error"); });
   document.addEventListener("htmx:responseError", function (event) {
-    notice(event.detail.xhr && event.detail.xhr.status === 429 ? "busy" : "error");
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 503) return retryWhenBusy(event);
+    notice(status === 429 ? "busy" : "error");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful) notice(null);
+    if (event.detail.successful) {
+      notice(null);
+      delete retries[event.detail.requestConfig && event.detail.requestConfig.path];
+    }
   });
+
+  // A busy server answers 503 and stores nothing. An answer is sent again by itself (sending the
+  // same answer twice changes nothing), a few times, further apart each time and at random
+  // moments, so a hall of phones does not come back all at once. Other actions say "try again".
+  var MAX_RETRIES = 5;
+  var retries = {};  // request path -> retries so far
+  function retryWhenBusy(event) {
+    var config = event.detail.requestConfig, elt = event.detail.elt;
+    var answer = elt && elt.closest && elt.closest(".answer");
+    var tries = retries[config.path] || 0;
+    if (!answer || tries >= MAX_RETRIES) {
+      delete retries[config.path];
+      return notice("unavailable");
+    }
+    retries[config.path] = tries + 1;
+    notice("overloaded");
+    var after = Number(event.detail.xhr.getResponseHeader("Retry-After")) || 1;
+    var delay = Math.min(16000, 1000 * after * Math.pow(2, tries)) * (0.5 + Math.random());
+    var target = "#" + answer.id, values = config.formData;
+    setTimeout(function () {
+      // The stage may have been pushed anew meanwhile: send from the form now on the page.
+      var form = elt.isConnected ? elt : document.querySelector(target + " form");
+      if (!form || !document.querySelector(target)) return notice(null);
+      htmx.ajax(config.verb, config.path, { source: form, target: target, values: values });
+    }, delay);
+  }
 })();
 
 // Discussions: a note being typed survives a live update of the stage (someone moved between

@@ -28,20 +28,25 @@ def submit_answer(step, participant, payload):
     paced push of the results. The same answer again (a double tap, a retry) changes nothing.
     On a fully anonymous step the answer names nobody, a Receipt records that the person has
     answered, and the answer cannot be changed.
+
+    Returns the Response; its ``step`` is the step as locked (with its round, and the related rows
+    its kind reads), so the answer can be shown without reading the step again.
     """
+    kind = ANSWER_KINDS.get(step.kind)
     with transaction.atomic():
         step = (
             Step.objects.select_for_update(of=("self", "round"))
             .select_related("round__workshop")
+            .prefetch_related(*(kind.related if kind else ()))
             .get(pk=step.pk)
         )
         check_can_answer(step, participant)
-        kind = ANSWER_KINDS[step.kind]
         answer = kind.clean(step, payload)
         if step.anonymous:
             response = _answer_anonymously(step, participant, answer)
         else:
             response = _answer(step, participant, answer, kind)
+    response.step = step
     return response
 
 

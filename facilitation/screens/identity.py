@@ -31,8 +31,11 @@ def remember_participant(response, participant):
     )
 
 
-def participant_from_cookies(cookies, workshop_id):
-    """The participant the cookies name for this workshop, or None (absent, tampered, foreign)."""
+def participant_from_cookies(cookies, workshop_id, *, attending=None):
+    """The participant the cookies name for this workshop, or None (absent, tampered, foreign).
+
+    With ``attending`` (a round), only if they have joined that round (in the same query).
+    """
     raw = cookies.get(cookie_name(workshop_id))
     if not raw:
         return None
@@ -40,7 +43,10 @@ def participant_from_cookies(cookies, workshop_id):
         token = _signer(workshop_id).unsign(raw)
     except signing.BadSignature:
         return None
-    return Participant.objects.filter(workshop_id=workshop_id, token=token).first()
+    participants = Participant.objects.filter(workshop_id=workshop_id, token=token)
+    if attending is not None:
+        participants = participants.filter(attendances__round=attending)
+    return participants.first()
 
 
 def has_unrecognised_cookie(cookies, workshop_id):

@@ -2,10 +2,11 @@
 
 Each kind's template is ``templates/steps/<kind>.html`` with the partials ``phone``, ``projector``
 and ``console``; a kind that takes answers (one with an entry in ``deliberation.answer_kinds``)
-also has ``results`` (the room's answers) and ``choices`` (what the projector shows while they
-are hidden). A kind whose stage shows more than its answers names the function that gathers it
-(``screen``). A new kind is its entry in ``Step.Kind``, its answer kind or its screen, and that
-template.
+also has ``answer`` (inside ``phone``: the form, the own answer and the status line, in
+``#answer-<step id>``, which the response to an answer replaces), ``results`` (the room's
+answers) and ``choices`` (what the projector shows while they are hidden). A kind whose stage
+shows more than its answers names the function that gathers it (``screen``). A new kind is its
+entry in ``Step.Kind``, its answer kind or its screen, and that template.
 """
 
 from collections.abc import Callable
@@ -80,6 +81,11 @@ class StepKind:
     @property
     def phone(self):
         return self.partial("phone")
+
+    @property
+    def phone_answer(self):
+        """The answer form, the own answer and the status line: what a vote's response holds."""
+        return self.partial("answer")
 
     @property
     def projector(self):

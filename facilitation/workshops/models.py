@@ -156,7 +156,8 @@ class Round(models.Model):
         """Whether ``participant`` (of any workshop) has joined this round."""
         return (
             participant.workshop_id == self.workshop_id
-            and self.attendances.filter(participant=participant).exists()
+            # Attendance directly, not through the related manager: a vote asks this every time.
+            and Attendance.objects.filter(round_id=self.pk, participant_id=participant.pk).exists()
         )
 
 

@@ -40,6 +40,7 @@ def check_can_take_part(participant, *, capability, step=None, round=None, any_s
     things = {"things": capability.things}
     if not round.is_attended_by(participant):
         raise ActionRefused(_("Join this workshop round first."), status=403)
+    participant.workshop = round.workshop  # the same workshop (checked above), already read
     if refusal := may_take_part_refusal(participant):
         raise ActionRefused(refusal, status=403)
     if round.status == Round.Status.PAUSED:

@@ -314,7 +314,7 @@ class Phone:
         return response
 
     def vote(self, step_id, option_id):
-        """Tap an option: the answer is the #stage fragment the phone swaps in."""
+        """Tap an option: the answer is the step's answer section the phone swaps in."""
         return self.client.post(
             f"/r/{self.join_code}/steps/{step_id}/vote/",
             data={"option": str(option_id)},
@@ -323,7 +323,7 @@ class Phone:
 
 
 def chosen_option(fragment):
-    """The option id a phone's #stage fragment shows as chosen (aria-pressed), or None."""
+    """The option id a phone's fragment (its stage, or a vote's answer) shows as chosen, or None."""
     match = re.search(r'value="(\d+)" class="option" aria-pressed="true"', fragment)
     return int(match.group(1)) if match else None
 

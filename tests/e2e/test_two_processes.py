@@ -68,9 +68,9 @@ def test_a_vote_on_one_process_reaches_the_projector_on_another(
         finally:
             phone.close()
 
-        # The phone's own acknowledgement: its stage with the chosen option pressed.
+        # The phone's own acknowledgement: its answer section with the chosen option pressed.
         assert answer.status_code == 200, text_of(answer.text)
-        assert 'id="stage"' in answer.text
+        assert f'id="answer-{dilemma["id"]}"' in answer.text
         assert chosen_option(answer.text) == chosen["id"]
         assert "Your answer is saved" in text_of(answer.text)
 

@@ -25,16 +25,24 @@ __all__ = ["ANSWER_KINDS", "Answer", "AnswerKind", "scale_points"]
 
 ANSWER_KINDS = {
     Step.Kind.DILEMMA: AnswerKind(
-        clean_single_choice, tally_single_choice, second_pass=True, compare=compare_choices
+        clean_single_choice,
+        tally_single_choice,
+        second_pass=True,
+        compare=compare_choices,
+        related=("options",),
     ),
-    Step.Kind.SINGLE_CHOICE: AnswerKind(clean_single_choice, tally_single_choice),
-    Step.Kind.MULTIPLE_CHOICE: AnswerKind(clean_multiple_choice, tally_multiple_choice),
+    Step.Kind.SINGLE_CHOICE: AnswerKind(
+        clean_single_choice, tally_single_choice, related=("options",)
+    ),
+    Step.Kind.MULTIPLE_CHOICE: AnswerKind(
+        clean_multiple_choice, tally_multiple_choice, related=("options",)
+    ),
     Step.Kind.SCALE: AnswerKind(clean_scale, tally_scale),
     Step.Kind.OPEN_TEXT: AnswerKind(clean_open_text, tally_open_text),
     Step.Kind.PLACEMENT: AnswerKind(
         clean_placement, tally_placement, second_pass=True, compare=compare_placements
     ),
-    Step.Kind.RANKING: AnswerKind(clean_ranking, tally_ranking),
+    Step.Kind.RANKING: AnswerKind(clean_ranking, tally_ranking, related=("options",)),
     Step.Kind.STATEMENTS: AnswerKind(
         clean_statement_answer, tally_statements, merge=merge_statement_answers
     ),

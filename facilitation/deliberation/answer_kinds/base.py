@@ -22,6 +22,9 @@ class AnswerKind:
     # Kinds the room can vote on again after discussion, with first and second pass compared.
     second_pass: bool = False
     compare: object = None  # function(step, first results, second results) -> for the templates
+    # The step's related rows that ``clean`` and the phone's answer form read: fetched once, with
+    # the locked step, for both.
+    related: tuple = ()
 
 
 def refuse(message):

@@ -48,7 +48,7 @@ def clean_single_choice(step, payload):
     option_id = as_int(
         one_value(payload, "option", _("Choose one of the options.")), _not_an_option()
     )
-    if not step.options.filter(pk=option_id).exists():
+    if option_id not in {option.pk for option in step.options.all()}:
         refuse(_not_an_option())
     return Answer(option_id=option_id)
 
@@ -68,7 +68,7 @@ def clean_multiple_choice(step, payload):
         refuse(_("Choose at least one option."))
     if len(set(picked)) != len(picked):
         refuse(_("Each option can be picked only once."))
-    if set(picked) - set(step.options.values_list("pk", flat=True)):
+    if set(picked) - {option.pk for option in step.options.all()}:
         refuse(_not_an_option())
     maximum = step.settings.get("max_picks")
     if maximum and len(picked) > maximum:

@@ -53,10 +53,7 @@ def round_for_phone(code):
 
 def attending(request, round):
     """The participant this browser is, if they have joined this round."""
-    participant = participant_from_cookies(request.COOKIES, round.workshop_id)
-    if participant and round.is_attended_by(participant):
-        return participant
-    return None
+    return participant_from_cookies(request.COOKIES, round.workshop_id, attending=round)
 
 
 def answer_on_stage(round, participant):

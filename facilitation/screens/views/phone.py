@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 from django_ratelimit.decorators import ratelimit
 
 from facilitation.deliberation.services import submit_answer
@@ -14,6 +15,7 @@ from facilitation.workshops.models import Step
 from ..code_guessing import count_unknown_code
 from ..forms import JoinCodeForm, JoinForm
 from ..identity import participant_from_cookies, remember_participant
+from ..kinds import kind_of
 from ..stages import PARTICIPANT, stage_context
 from .base import (
     answer_on_stage,
@@ -82,29 +84,40 @@ def phone_join(request, code):
 @require_POST
 @ratelimit(key=participant_browser, rate="60/m", block=True)
 def phone_vote(request, code, step_id):
-    round = round_for_phone(code)
+    # A hall votes within seconds: this path reads only what the checks and the answer need.
+    steps = Step.objects.select_related("round")
+    step = get_object_or_404(steps, pk=step_id, round__join_code=code)
+    round = step.round
     participant = attending(request, round)
     if participant is None:
         return join_page(request, round, error=_("Join this workshop round before answering."))
-    step = get_object_or_404(Step, pk=step_id, round=round)
     try:
         response = submit_answer(step, participant, dict(request.POST.lists()))
     except services.ActionRefused as refusal:
         if not request.htmx:
             messages.error(request, refusal.message)
             return redirect("phone-round", round.join_code)
-        round.refresh_from_db()  # the refusal may be news: a lock, a move, a pause
+        # The refusal may be news (a lock, a move, a pause): the whole stage, as it is now.
+        round = round_for_phone(code)
         context = {
             "error": refusal.message,
             **stage_context(round, PARTICIPANT, answer=answer_on_stage(round, participant)),
         }
-        return render(request, "phone/round.html#stage", context, status=refusal.status)
+        page = render(request, "phone/round.html#stage", context, status=refusal.status)
+        return reswap(retarget(page, "#stage"), "outerHTML")
     if not request.htmx:
         return redirect("phone-round", round.join_code)
-    # The answer just stored is the phone's own; an anonymous one shows only as "answered".
-    answer = True if step.anonymous else response
-    context = stage_context(round, PARTICIPANT, answer=answer)
-    return render(request, "phone/round.html#stage", context)
+    # Only what the phone must now show: its own answer marked and the status line. The rest of
+    # the stage has not changed, and the room's results come by push at the phones' pace.
+    step = response.step
+    context = {
+        "round": step.round,
+        "step": step,
+        "kind": kind_of(step),
+        # An anonymous answer shows only as "answered".
+        "answer": True if step.anonymous else response,
+    }
+    return render(request, "phone/round.html#answer", context)
 
 
 # Projector ---------------------------------------------------------------------------------------
