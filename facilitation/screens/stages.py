@@ -90,13 +90,20 @@ def stage_context(
         context["answered"] = answered_count(step)
     if audience == FACILITATOR:
         context["steps"] = list(round.ordered_steps())
+        context["next_step"] = step_after(context["steps"], step)
         context["projector_url"] = reverse("projector", args=[round.projector_key])
         context["timer_choices"] = timer_choices()
         context.update(groups_panel_context(round))
     context["join_url"] = join_url(round, base_url)
-    if step is None:
+    if step is None or round.join_overlay_shown:
         context["qr"] = qr_svg(context["join_url"])
     return context
+
+
+def step_after(steps, step):
+    """The step that "next" would show (the first one from the lobby), or None at the end."""
+    position = next((i for i, s in enumerate(steps) if step and s.pk == step.pk), -1)
+    return steps[position + 1] if position + 1 < len(steps) else None
 
 
 # Findings: sentences to tap, the heat map, the wall of notes, the console's moderation list.
@@ -189,6 +196,8 @@ def render_push(round_id, audience, topics, members):
     whole_stage = whole_stage or ("groups" in topics and _on_discussion(round))
     if audience == PARTICIPANT:
         return _participant_fragments(round, topics, members, whole_stage)
+    # What the facilitator put over the projector (blank, the join code) changes only big screens.
+    whole_stage = whole_stage or "display" in topics
     fragments = []
     for base_url in members or [""]:
         context = stage_context(round, audience, base_url=base_url)
@@ -207,6 +216,8 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_to_string(f"steps/discussion.html#{audience}-discussion", context))
         if audience == FACILITATOR and {"groups", "people"} & topics:
             parts.append(render_to_string("console/groups.html#groups", context))
+        if audience == FACILITATOR and {"results", "people"} & topics and "answered" in context:
+            parts.append(render_to_string("console/presenter.html#answered", context))
         if "conduct" in topics and _on_conduct(round):
             parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
         if parts:
@@ -246,6 +257,8 @@ def _conduct_fragments(round, members, whole_stage):
 
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
+    if not whole_stage and topics <= {"display"}:
+        return []  # phones show nothing of the projector's display state
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
         return _conduct_fragments(round, members, whole_stage)
     if whole_stage:
