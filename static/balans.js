@@ -331,3 +331,52 @@ document.addEventListener("click", (event) => {
     if (event.target.closest && event.target.closest("[data-keys-help]")) toggleHelp();
   });
 })();
+
+/* Phones: a new step starts at its title, not at the scroll position of the last one (where
+   Send was). The title takes the focus too, so a screen reader starts reading there. Redraws of
+   the same step keep the place (and what was typed, above). */
+(function () {
+  "use strict";
+  var shown = null;
+
+  function phoneStage() {
+    var stage = document.getElementById("stage");
+    return stage && document.body.classList.contains("phone") ? stage : null;
+  }
+
+  function showTitle() {
+    var stage = phoneStage();
+    if (!stage || stage.dataset.step === shown) return;
+    var first = shown === null;
+    shown = stage.dataset.step;
+    if (first) return;
+    var title = stage.querySelector("h1") || stage;
+    var top = stage.getBoundingClientRect().top + window.scrollY;
+    // Near the top of the page: show the top bar too; else start at the stage.
+    window.scrollTo(0, top < window.innerHeight / 3 ? 0 : top);
+    title.setAttribute("tabindex", "-1");
+    title.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("DOMContentLoaded", showTitle);
+  document.addEventListener("htmx:wsAfterMessage", showTitle);
+  document.addEventListener("htmx:afterSettle", showTitle);
+})();
+
+/* The personal code: a copy button where the browser can copy (the code is shown either way). */
+(function () {
+  "use strict";
+  function offerCopy() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", offerCopy);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var said = button.parentElement.querySelector(".copy-said");
+    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+      if (said) said.textContent = button.dataset.copied;
+    }, function () { /* not allowed: the code is on the screen to write down */ });
+  });
+})();

@@ -51,8 +51,11 @@ def join_url(round, base_url):
 
 def qr_svg(url):
     # segno builds the SVG from the URL alone; nothing a participant typed goes into it.
+    # No fixed size (a viewBox instead): the page's CSS decides how large it is drawn.
     return mark_safe(  # noqa: S308
-        segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+        segno.make(url, error="m").svg_inline(
+            scale=10, border=2, dark="#000", light="#fff", omitsize=True
+        )
     )
 
 
