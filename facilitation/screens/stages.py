@@ -18,6 +18,7 @@ from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group
 from facilitation.deliberation.models import Annotation
 from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
+from facilitation.deliberation.statements import own_statements
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.groups import (
     attribute_keys,
@@ -64,13 +65,23 @@ def load_round(round_id):
 
 
 def stage_context(
-    round, audience, *, answer=None, base_url="", own_notes=None, group=None, stances=None
+    round,
+    audience,
+    *,
+    answer=None,
+    base_url="",
+    own_notes=None,
+    group=None,
+    stances=None,
+    waiting=None,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
     ``own_notes``: on a finding or a discussion, the participant's own notes (for their edit and
     delete buttons); ``group``: on a discussion, the participant's breakout group; ``stances``: on
-    a code-of-conduct step, the participant's own endorsements.
+    a code-of-conduct step, the participant's own endorsements; ``waiting``: on a statements
+    step, the participant's statements the room does not see (looked up from their answer when
+    not given, so the response to answering a statement keeps them).
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -81,6 +92,10 @@ def stage_context(
         context.update(discussion_context(step, audience, own_notes or [], group))
     if step and step.kind == Step.Kind.CONDUCT:
         context.update(conduct_context(round, audience, stances))
+    if audience == PARTICIPANT and step and step.kind == Step.Kind.STATEMENTS:
+        if waiting is None and getattr(answer, "participant_id", None):
+            waiting = own_statements(step, [answer.participant_id]).get(answer.participant_id)
+        context["own_statements"] = waiting or []
     shows_results = kind and kind.collects_answers
     if audience == PARTICIPANT:
         shows_results = shows_results and step.results_visible_to_room
@@ -269,6 +284,8 @@ def _participant_fragments(round, topics, members, whole_stage):
             return _finding_stages(round, members)
         if _on_discussion(round):
             return _discussion_stages(round, members)
+        if _on_statements(round):
+            return _statements_stages(round, members)
         answers = own_answers(step, members) if step and kind_of(step).collects_answers else {}
         variants = defaultdict(lambda: (None, set()))
         for member in members:
@@ -291,7 +308,53 @@ def _participant_fragments(round, topics, members, whole_stage):
         fragments.extend(_own_notes(round, members))
     if "discussion" in topics and _on_discussion(round):
         fragments.extend(_group_note_lists(round, members))
+    if "own-statements" in topics and _on_statements(round):
+        fragments.extend(_own_statement_lists(round, members))
     return fragments
+
+
+# Statements: one's own statements that wait for approval or were not accepted, to their author.
+
+
+def _on_statements(round):
+    return round.current_step is not None and round.current_step.kind == Step.Kind.STATEMENTS
+
+
+def _statements_stages(round, members):
+    """The whole stage on a statements step: one render per author of statements the room does
+    not see (what became of them is theirs alone), one per distinct answer for the others."""
+    step = round.current_step
+    answers = own_answers(step, members)
+    waiting = own_statements(step, members)
+    fragments, others = [], defaultdict(lambda: (None, set()))
+    for member in members:
+        answer = answers.get(member)
+        if member in waiting:
+            context = stage_context(round, PARTICIPANT, answer=answer, waiting=waiting[member])
+            fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
+        else:
+            others[answer_key(answer)] = (answer, others[answer_key(answer)][1] | {member})
+    for answer, receivers in others.values():
+        context = stage_context(round, PARTICIPANT, answer=answer, waiting=[])
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), receivers))
+    if not members:
+        context = stage_context(round, PARTICIPANT, waiting=[])
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), None))
+    return fragments
+
+
+def _own_statement_lists(round, members):
+    """Each author's "Your statements", after the facilitator decided on one of theirs."""
+    return [
+        (
+            render_to_string(
+                "steps/statements.html#own-statements",
+                stage_context(round, PARTICIPANT, waiting=statements),
+            ),
+            {member},
+        )
+        for member, statements in own_statements(round.current_step, members).items()
+    ]
 
 
 def _own_notes(round, members):

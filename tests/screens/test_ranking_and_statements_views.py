@@ -197,7 +197,10 @@ class TestSubmittingOnThePhone:
         assert "hx-preserve" not in html[html.index("<textarea") : html.index("</textarea>")]
         statement = Statement.objects.get(text="Answer by noon")
         assert statement.status == Statement.Status.PENDING
-        assert html.count("Answer by noon") == 0
+        # Not among the statements to answer: only under the author's own, as waiting.
+        assert html.count("Answer by noon") == 1
+        mine = html[html.index('id="my-statements"') :]
+        assert "Answer by noon" in mine and "Waiting for the facilitator's approval" in mine
 
     def test_a_refused_statement_keeps_the_text_and_says_why_beside_the_field(
         self, phone, live_round, step
