@@ -275,7 +275,7 @@ def _conduct_fragments(round, members, whole_stage):
 
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
-    if not whole_stage and topics <= {"display"}:
+    if not whole_stage and set(topics) <= {"display"}:
         return []  # phones show nothing of the projector's display state
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
         return _conduct_fragments(round, members, whole_stage)
