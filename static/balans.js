@@ -265,3 +265,149 @@ document.addEventListener("click", (event) => {
   });
   document.addEventListener("htmx:afterSwap", function () { restore(kept); kept = null; });
 })();
+
+/* The facilitator's keys, and a presentation clicker (it sends PageDown/PageUp or the arrows).
+   Only where the page has #keys: the console, and a projector opened by a facilitator of the
+   workshop. On the console a key presses the console's own button; on the projector it posts
+   to the same console endpoint, and the projector then changes by its usual push. Toggles
+   (reveal, lock, blank, join code) read the state the stage was last drawn with. */
+(function () {
+  "use strict";
+  var KEYS = {
+    ArrowRight: "next", PageDown: "next", ArrowLeft: "previous", PageUp: "previous",
+    r: "reveal", l: "lock", b: "blank", j: "join", f: "fullscreen", "?": "help"
+  };
+  var saidTimer = null;
+
+  function say(hook, text) {
+    var line = hook.querySelector(".keys-said");
+    if (!line) return;
+    line.textContent = text || "";
+    clearTimeout(saidTimer);
+    if (text) saidTimer = setTimeout(function () { line.textContent = ""; }, 5000);
+  }
+
+  function toggleHelp() {
+    var help = document.getElementById("keys-help");
+    if (!help) return;
+    if (help.open) help.close(); else help.showModal();
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(function () { /* refused: stay */ });
+    }
+  }
+
+  function pressButton(hook, name) {
+    var button = document.querySelector('#stage [data-key="' + name + '"]');
+    if (button && !button.disabled) button.click();
+    else say(hook, hook.dataset.nothing);
+  }
+
+  // The console endpoint a key means now, from the projector's drawn state; null: nothing to do.
+  function endpoint(hook, name) {
+    var state = document.getElementById("display-state");
+    if (!state) return null;
+    var s = state.dataset;
+    var round = function (action) { return hook.dataset.roundAction.replace("ACTION", action); };
+    var step = function (action) {
+      return hook.dataset.stepAction.replace("/0/ACTION/", "/" + s.step + "/" + action + "/");
+    };
+    if (name === "next" || name === "previous") return round(name);
+    if (name === "blank") return round(s.blanked ? "unblank" : "blank");
+    if (name === "join") return round(s.join ? "hide-join" : "show-join");
+    if (!s.step) return null;
+    if (name === "lock") return step(s.accepting ? "lock" : "unlock");
+    if (name === "reveal" && s.answers) {
+      if (s.revealed) return step("conceal");
+      if (s.hideable) return step("reveal");
+    }
+    return null;
+  }
+
+  function post(hook, name) {
+    var url = endpoint(hook, name);
+    if (!url) { say(hook, hook.dataset.nothing); return; }
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": hook.dataset.csrf, "HX-Request": "true" }
+    }).then(function (response) {
+      if (response.ok) { say(hook, ""); return; }
+      // A refusal comes back as the console's stage with its message in it.
+      return response.text().then(function (text) {
+        var error = new DOMParser().parseFromString(text, "text/html").querySelector(".error");
+        say(hook, error ? error.textContent : hook.dataset.failed);
+      });
+    }).catch(function () { say(hook, hook.dataset.failed); });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var hook = document.getElementById("keys");
+    if (!hook || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    var target = event.target;
+    // Typing and choosing keep their keys.
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    var name = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    if (!name) return;
+    event.preventDefault();
+    if (name === "help") toggleHelp();
+    else if (name === "fullscreen") toggleFullscreen();
+    else if (hook.dataset.keys === "console") pressButton(hook, name);
+    else post(hook, name);
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-keys-help]")) toggleHelp();
+  });
+})();
+
+/* Phones: a new step starts at its title, not at the scroll position of the last one (where
+   Send was). The title takes the focus too, so a screen reader starts reading there. Redraws of
+   the same step keep the place (and what was typed, above). */
+(function () {
+  "use strict";
+  var shown = null;
+
+  function phoneStage() {
+    var stage = document.getElementById("stage");
+    return stage && document.body.classList.contains("phone") ? stage : null;
+  }
+
+  function showTitle() {
+    var stage = phoneStage();
+    if (!stage || stage.dataset.step === shown) return;
+    var first = shown === null;
+    shown = stage.dataset.step;
+    if (first) return;
+    var title = stage.querySelector("h1") || stage;
+    var top = stage.getBoundingClientRect().top + window.scrollY;
+    // Near the top of the page: show the top bar too; else start at the stage.
+    window.scrollTo(0, top < window.innerHeight / 3 ? 0 : top);
+    title.setAttribute("tabindex", "-1");
+    title.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("DOMContentLoaded", showTitle);
+  document.addEventListener("htmx:wsAfterMessage", showTitle);
+  document.addEventListener("htmx:afterSettle", showTitle);
+})();
+
+/* The personal code: a copy button where the browser can copy (the code is shown either way). */
+(function () {
+  "use strict";
+  function offerCopy() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", offerCopy);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var said = button.parentElement.querySelector(".copy-said");
+    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+      if (said) said.textContent = button.dataset.copied;
+    }, function () { /* not allowed: the code is on the screen to write down */ });
+  });
+})();

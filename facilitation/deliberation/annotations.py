@@ -322,6 +322,10 @@ def _record(kind, annotation, *, participant=None, user=None, **extra):
         status=annotation.status,
         **extra,
     )
-    # A facilitator's act also changes what the author sees under "Your notes" (hidden, merged).
-    topics = ("annotations", "own-notes") if user is not None else ("annotations",)
-    notify_round(step.round_id, *topics)
+    # A facilitator's act also changes what the author sees under "Your notes" (hidden, merged),
+    # and is pushed at once: not at the phones' pace, behind the wall's +1s, where the author's
+    # message lagged the projector by up to a second and was missed by an author looking up.
+    if user is not None:
+        notify_round(step.round_id, "annotations", "own-notes", urgent=True)
+    else:
+        notify_round(step.round_id, "annotations")

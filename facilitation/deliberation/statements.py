@@ -100,8 +100,9 @@ def moderate_statement(statement, *, approve, by):
     """Approve a statement (the room sees it and can answer it) or reject it (it disappears).
 
     Works on statements in any state, so a facilitator can change their mind. Effects: the new
-    status, a ``statement.approved`` or ``statement.rejected`` event, and a push: of the whole
-    stage when what the room sees changes, of the console's results otherwise.
+    status, a ``statement.approved`` or ``statement.rejected`` event, and an urgent push: of the
+    whole stage when what the room sees changes, else of the console's results and of the
+    author's own statements (``own-statements``).
     """
     with transaction.atomic():
         step = (
@@ -131,6 +132,19 @@ def moderate_statement(statement, *, approve, by):
             if seen_by_room:
                 notify_round(step.round_id, "stage", urgent=True)
             else:
-                notify_round(step.round_id, "results")
+                # Its author's phone says at once what became of it.
+                notify_round(step.round_id, "results", "own-statements", urgent=True)
     statement.refresh_from_db()
     return statement
+
+
+def own_statements(step, participant_ids):
+    """Each participant's statements on ``step`` that the room does not see (waiting for
+    approval, or not accepted), by participant id: their phone says what became of them."""
+    mine = {}
+    waiting = step.statements.filter(submitted_by_id__in=participant_ids).exclude(
+        status=Statement.Status.APPROVED
+    )
+    for statement in waiting.order_by("created_at", "pk"):
+        mine.setdefault(statement.submitted_by_id, []).append(statement)
+    return mine

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from facilitation.deliberation.answer_kinds import ANSWER_KINDS
 from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import tally
+from facilitation.deliberation.statements import own_statements
 from facilitation.workshops.models import Step
 
 from .audiences import PARTICIPANT
@@ -31,6 +32,10 @@ class Viewer:
     own_notes: list = field(default_factory=list)
     group: object = None
     stances: dict | None = None
+    # On a statements step: the person's statements the room does not see (None: look them up
+    # for ``participant_id``, the author of the answer shown).
+    waiting: list | None = None
+    participant_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,19 @@ class StepKind:
         return self.partial("choices")
 
 
+def statements_screen(round, step, audience, viewer):
+    """A statements step shows a phone its own statements that wait for approval or were
+    refused, which the room does not see."""
+    if audience != PARTICIPANT:
+        return {}
+    waiting = viewer.waiting
+    if waiting is None and viewer.participant_id:
+        waiting = own_statements(step, [viewer.participant_id]).get(viewer.participant_id)
+    return {"own_statements": waiting or []}
+
+
 SCREENS = {
+    Step.Kind.STATEMENTS: statements_screen,
     Step.Kind.FINDING: finding_context,
     Step.Kind.DISCUSSION: discussion_context,
     Step.Kind.CONDUCT: conduct_screen,

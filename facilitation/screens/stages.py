@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from facilitation.deliberation.annotations import own_annotations
 from facilitation.deliberation.discussion import own_notes
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
+from facilitation.deliberation.statements import own_statements
 from facilitation.live.push import EVERYTHING
 from facilitation.workshops.groups import (
     attribute_keys,
@@ -48,8 +49,11 @@ def join_url(round, base_url):
 
 def qr_svg(url):
     # segno builds the SVG from the URL alone; nothing a participant typed goes into it.
+    # No fixed size (a viewBox instead): the page's CSS decides how large it is drawn.
     return mark_safe(  # noqa: S308
-        segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+        segno.make(url, error="m").svg_inline(
+            scale=10, border=2, dark="#000", light="#fff", omitsize=True
+        )
     )
 
 
@@ -58,20 +62,36 @@ def load_round(round_id):
 
 
 def stage_context(
-    round, audience, *, answer=None, base_url="", own_notes=None, group=None, stances=None
+    round,
+    audience,
+    *,
+    answer=None,
+    base_url="",
+    own_notes=None,
+    group=None,
+    stances=None,
+    waiting=None,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
     What a step shows is its kind's (``kinds.StepKind.stage_context``). ``own_notes``: on a
     finding or a discussion, the participant's own notes (for their edit and delete buttons);
     ``group``: on a discussion, the participant's breakout group; ``stances``: on a
-    code-of-conduct step, the participant's own endorsements.
+    code-of-conduct step, the participant's own endorsements; ``waiting``: on a statements
+    step, the participant's statements the room does not see (looked up from their answer when
+    not given, so the response to answering a statement keeps them).
     """
     step = round.current_step
     kind = kind_of(step) if step else None
     context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
     if kind:
-        viewer = Viewer(own_notes=own_notes or [], group=group, stances=stances)
+        viewer = Viewer(
+            own_notes=own_notes or [],
+            group=group,
+            stances=stances,
+            waiting=waiting,
+            participant_id=getattr(answer, "participant_id", None),
+        )
         context.update(kind.stage_context(round, step, audience, viewer))
     if audience == PARTICIPANT:
         return context
@@ -80,13 +100,20 @@ def stage_context(
         context["answered"] = answered_count(step)
     if audience == FACILITATOR:
         context["steps"] = list(round.ordered_steps())
+        context["next_step"] = step_after(context["steps"], step)
         context["projector_url"] = reverse("projector", args=[round.projector_key])
         context["timer_choices"] = timer_choices()
         context.update(groups_panel_context(round))
     context["join_url"] = join_url(round, base_url)
-    if step is None:
+    if step is None or round.join_overlay_shown:
         context["qr"] = qr_svg(context["join_url"])
     return context
+
+
+def step_after(steps, step):
+    """The step that "next" would show (the first one from the lobby), or None at the end."""
+    position = next((i for i, s in enumerate(steps) if step and s.pk == step.pk), -1)
+    return steps[position + 1] if position + 1 < len(steps) else None
 
 
 def timer_choices():
@@ -117,6 +144,8 @@ def render_push(round_id, audience, topics, members):
     whole_stage = whole_stage or ("groups" in topics and _on_discussion(round))
     if audience == PARTICIPANT:
         return _participant_fragments(round, topics, members, whole_stage)
+    # What the facilitator put over the projector (blank, the join code) changes only big screens.
+    whole_stage = whole_stage or "display" in topics
     fragments = []
     for base_url in members or [""]:
         context = stage_context(round, audience, base_url=base_url)
@@ -135,6 +164,8 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_to_string(f"steps/discussion.html#{audience}-discussion", context))
         if audience == FACILITATOR and {"groups", "people"} & topics:
             parts.append(render_to_string("console/groups.html#groups", context))
+        if audience == FACILITATOR and {"results", "people"} & topics and "answered" in context:
+            parts.append(render_to_string("console/presenter.html#answered", context))
         if "conduct" in topics and _on_conduct(round):
             parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
         if parts:
@@ -174,6 +205,8 @@ def _conduct_fragments(round, members, whole_stage):
 
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
+    if not whole_stage and set(topics) <= {"display"}:
+        return []  # phones show nothing of the projector's display state
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
         return _conduct_fragments(round, members, whole_stage)
     if whole_stage:
@@ -181,6 +214,8 @@ def _participant_fragments(round, topics, members, whole_stage):
             return _finding_stages(round, members)
         if _on_discussion(round):
             return _discussion_stages(round, members)
+        if _on_statements(round):
+            return _statements_stages(round, members)
         answers = own_answers(step, members) if step and kind_of(step).collects_answers else {}
         variants = defaultdict(lambda: (None, set()))
         for member in members:
@@ -203,7 +238,53 @@ def _participant_fragments(round, topics, members, whole_stage):
         fragments.extend(_own_notes(round, members))
     if "discussion" in topics and _on_discussion(round):
         fragments.extend(_group_note_lists(round, members))
+    if "own-statements" in topics and _on_statements(round):
+        fragments.extend(_own_statement_lists(round, members))
     return fragments
+
+
+# Statements: one's own statements that wait for approval or were not accepted, to their author.
+
+
+def _on_statements(round):
+    return round.current_step is not None and round.current_step.kind == Step.Kind.STATEMENTS
+
+
+def _statements_stages(round, members):
+    """The whole stage on a statements step: one render per author of statements the room does
+    not see (what became of them is theirs alone), one per distinct answer for the others."""
+    step = round.current_step
+    answers = own_answers(step, members)
+    waiting = own_statements(step, members)
+    fragments, others = [], defaultdict(lambda: (None, set()))
+    for member in members:
+        answer = answers.get(member)
+        if member in waiting:
+            context = stage_context(round, PARTICIPANT, answer=answer, waiting=waiting[member])
+            fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
+        else:
+            others[answer_key(answer)] = (answer, others[answer_key(answer)][1] | {member})
+    for answer, receivers in others.values():
+        context = stage_context(round, PARTICIPANT, answer=answer, waiting=[])
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), receivers))
+    if not members:
+        context = stage_context(round, PARTICIPANT, waiting=[])
+        fragments.append((render_fragment(PARTICIPANT, "stage", context), None))
+    return fragments
+
+
+def _own_statement_lists(round, members):
+    """Each author's "Your statements", after the facilitator decided on one of theirs."""
+    return [
+        (
+            render_to_string(
+                "steps/statements.html#own-statements",
+                stage_context(round, PARTICIPANT, waiting=statements),
+            ),
+            {member},
+        )
+        for member, statements in own_statements(round.current_step, members).items()
+    ]
 
 
 def _own_notes(round, members):

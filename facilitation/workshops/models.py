@@ -131,6 +131,10 @@ class Round(models.Model):
     current_step = models.ForeignKey(
         "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the room's screen shows over the stage: a dark screen with the join code, and the
+    # join code with its QR code large over anything (the facilitator's B and J keys).
+    projector_blanked = models.BooleanField(default=False)
+    join_overlay_shown = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

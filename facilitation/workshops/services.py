@@ -248,6 +248,43 @@ def close_round(round, *, by):
     )
 
 
+def _change_display(round, *, field, value, kind, by):
+    with transaction.atomic():
+        locked = _lock(round)
+        if locked.is_closed:
+            raise ActionRefused(_("This round is closed; nothing in it can change."))
+        if getattr(locked, field) != value:
+            setattr(locked, field, value)
+            locked.save(update_fields=[field])
+            record_event(kind, workshop=locked.workshop, round=locked, user=by)
+            # Only the big screens show it: phones are not redrawn for it.
+            notify_round(locked.pk, "display", urgent=True)
+    round.refresh_from_db()
+    return round
+
+
+def blank_projector(round, *, blank, by):
+    """Darken the projector to a screen with only the join code (``blank=False``: bring it back).
+
+    Effects: the round's ``projector_blanked``, a ``projector.blanked`` or ``projector.unblanked``
+    event, and an urgent push of the projector's and the console's stage (topic ``display``).
+    Asking for the state the projector is already in changes nothing and records nothing.
+    """
+    kind = "projector.blanked" if blank else "projector.unblanked"
+    return _change_display(round, field="projector_blanked", value=blank, kind=kind, by=by)
+
+
+def show_join_overlay(round, *, shown, by):
+    """Show the join code and its QR code large over whatever the projector shows, or hide them.
+
+    Effects: the round's ``join_overlay_shown``, a ``join_overlay.shown`` or ``join_overlay.hidden``
+    event, and an urgent push of the projector's and the console's stage (topic ``display``).
+    Asking for the state the overlay is already in changes nothing and records nothing.
+    """
+    kind = "join_overlay.shown" if shown else "join_overlay.hidden"
+    return _change_display(round, field="join_overlay_shown", value=shown, kind=kind, by=by)
+
+
 def go_to_step(round, step, *, by):
     """Show ``step`` (or the lobby, for None) on the projector and every phone."""
     with transaction.atomic():

@@ -197,7 +197,10 @@ class TestSubmittingOnThePhone:
         assert "hx-preserve" not in html[html.index("<textarea") : html.index("</textarea>")]
         statement = Statement.objects.get(text="Answer by noon")
         assert statement.status == Statement.Status.PENDING
-        assert html.count("Answer by noon") == 0
+        # Not among the statements to answer: only under the author's own, as waiting.
+        assert html.count("Answer by noon") == 1
+        mine = html[html.index('id="my-statements"') :]
+        assert "Answer by noon" in mine and "Waiting for the facilitator's approval" in mine
 
     def test_a_refused_statement_keeps_the_text_and_says_why_beside_the_field(
         self, phone, live_round, step
@@ -277,7 +280,9 @@ class TestModerationOnTheConsole:
     def test_approving_puts_it_on_phones_and_the_projector(
         self, console, client, phone, live_round, waiting
     ):
-        assert "Reply within a day" not in phone.get(f"/r/{live_round.join_code}/").content.decode()
+        # Its author sees it only among their own, as waiting; not among the room's statements.
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        assert "Reply within a day" not in page[: page.index('id="my-statements"')]
         response = console.post(moderate_url(live_round, waiting, "approve"), **HTMX)
         assert response.status_code == 200
         assert "0 statements wait for approval" in response.content.decode()
@@ -286,12 +291,19 @@ class TestModerationOnTheConsole:
         assert "Reply within a day" in phone.get(f"/r/{live_round.join_code}/").content.decode()
         assert "Reply within a day" in projector_page(client, live_round)
 
-    def test_rejecting_keeps_it_off_every_screen(self, console, client, phone, live_round, waiting):
+    def test_rejecting_keeps_it_off_every_screen_but_tells_its_author(
+        self, console, client, phone, live_round, waiting, other_participant
+    ):
         console.post(moderate_url(live_round, waiting, "reject"), **HTMX)
         waiting.refresh_from_db()
         assert waiting.status == Statement.Status.REJECTED
-        assert "Reply within a day" not in phone.get(f"/r/{live_round.join_code}/").content.decode()
+        other = phone_for(other_participant).get(f"/r/{live_round.join_code}/").content.decode()
+        assert "Reply within a day" not in other
         assert "Reply within a day" not in projector_page(client, live_round)
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        mine = page[page.index('id="my-statements"') :]
+        assert "Reply within a day" not in page[: page.index('id="my-statements"')]
+        assert "Reply within a day" in mine and "did not add this statement" in mine
 
     def test_an_unknown_decision_is_not_found(self, console, live_round, waiting):
         assert console.post(moderate_url(live_round, waiting, "delete")).status_code == 404

@@ -12,6 +12,7 @@ from facilitation.deliberation.annotations import (
 )
 from facilitation.deliberation.discussion import own_notes as own_discussion_notes
 from facilitation.deliberation.services import own_answer
+from facilitation.deliberation.statements import own_statements
 from facilitation.proxies import request_address
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
@@ -69,9 +70,11 @@ def phone_context(round, participant):
     if step is not None and step.kind == Step.Kind.DISCUSSION:
         own_notes = own_discussion_notes(step, [participant.pk]).get(participant.pk, [])
         group = group_of(round, participant)
-    stances = None
+    stances, waiting = None, None
     if step is not None and step.kind == Step.Kind.CONDUCT:
         stances = own_stances(round.workshop, [participant.pk])[participant.pk]
+    if step is not None and step.kind == Step.Kind.STATEMENTS:
+        waiting = own_statements(step, [participant.pk]).get(participant.pk, [])
     return stage_context(
         round,
         PARTICIPANT,
@@ -79,6 +82,7 @@ def phone_context(round, participant):
         own_notes=own_notes,
         group=group,
         stances=stances,
+        waiting=waiting,
     )
 
 

@@ -63,6 +63,10 @@ ROUND_ACTIONS = {
     "close": close_round,
     "next": lambda round, by: services.move_through_agenda(round, 1, by=by),
     "previous": lambda round, by: services.move_through_agenda(round, -1, by=by),
+    "blank": lambda round, by: services.blank_projector(round, blank=True, by=by),
+    "unblank": lambda round, by: services.blank_projector(round, blank=False, by=by),
+    "show-join": lambda round, by: services.show_join_overlay(round, shown=True, by=by),
+    "hide-join": lambda round, by: services.show_join_overlay(round, shown=False, by=by),
 }
 STEP_ACTIONS = {
     "lock": services.lock_voting,

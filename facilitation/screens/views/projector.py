@@ -1,4 +1,4 @@
-"""The projector: read-only, opened from the console."""
+"""The projector: read-only, opened from the console (a facilitator's own browser adds keys)."""
 
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -14,6 +14,8 @@ def projector(request, key):
         Round.objects.select_related("workshop", "current_step"), projector_key=key
     )
     base_url = public_base_url(request.build_absolute_uri("/"))
-    return render(
-        request, "projector/round.html", stage_context(round, PROJECTOR, base_url=base_url)
-    )
+    context = stage_context(round, PROJECTOR, base_url=base_url)
+    # A facilitator's own browser may drive the room from here with keys; for anyone else the
+    # projector stays read-only (the keys' endpoints check the same again).
+    context["drives"] = round.workshop.is_facilitated_by(request.user)
+    return render(request, "projector/round.html", context)

@@ -13,14 +13,13 @@ from facilitation.deliberation.statements import moderate_statement, submit_stat
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
 
-from ..stages import PARTICIPANT, stage_context
 from .base import (
     act,
-    answer_on_stage,
     attending,
     facilitated_round,
     join_page,
     participant_browser,
+    phone_context,
     round_for_phone,
 )
 
@@ -51,7 +50,7 @@ def phone_submit_statement(request, code, step_id):
         # Shown beside the statement form rather than at the top of the stage.
         "statement_error": error,
         "statement_sent": error is None,
-        **stage_context(round, PARTICIPANT, answer=answer_on_stage(round, participant)),
+        **phone_context(round, participant),
     }
     return render(request, "phone/round.html#stage", context, status=status)
 
