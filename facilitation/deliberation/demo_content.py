@@ -684,7 +684,7 @@ DEMO_WORKSHOPS = {
                 "kind": "statements",
                 "title": "Dialog när tiden inte räcker",
                 "body": (
-                    "Ta ställning till varje påstående: håller med, håller inte med eller pass. "
+                    "Ta ställning till varje påstående: håller med, håller inte med eller avstår. "
                     "Du kan också lägga till ett eget påstående som de andra får ta ställning "
                     "till."
                 ),

@@ -145,3 +145,46 @@ class TestRenderedVariants:
         assert swedish.language == "en"
         [(html, _receivers)] = render_push(round.pk, "participant", {"stage"}, [swedish.pk])
         assert "You are in." in html
+
+    def test_own_notes_on_a_finding_are_rendered_per_author_in_their_language(
+        self, swedish_round, facilitator
+    ):
+        from facilitation.deliberation.anchoring import sentences
+        from facilitation.deliberation.annotations import annotate
+
+        round, swedish, english = swedish_round
+        finding = round.steps.filter(kind=Step.Kind.FINDING).order_by("position").first()
+        services.go_to_step(round, finding, by=facilitator)
+        start, end = sentences(finding.body)[0]
+        annotate(finding, swedish, start=start, end=end, note="Känns igen")
+        annotate(finding, english, start=start, end=end, note="Sounds familiar")
+        reader = services.join_round(round, language="en")
+        members = [swedish.pk, english.pk, reader.pk]
+        for topics in ({"stage"}, {"own-notes"}):
+            fragments = render_push(round.pk, "participant", topics, members)
+            by_receivers = {frozenset(receivers): html for html, receivers in fragments}
+            assert set(by_receivers) == {
+                frozenset({swedish.pk}),
+                frozenset({english.pk}),
+                frozenset({reader.pk}),
+            }, topics
+            assert "Dina anteckningar" in by_receivers[frozenset({swedish.pk})]
+            assert "Your notes" in by_receivers[frozenset({english.pk})]
+            assert "Dina anteckningar" not in by_receivers[frozenset({english.pk})]
+
+    def test_stances_on_the_code_of_conduct_are_rendered_per_language(
+        self, swedish_round, facilitator
+    ):
+        from facilitation.deliberation import conduct
+
+        round, swedish, english = swedish_round
+        step = round.steps.get(kind=Step.Kind.CONDUCT)
+        services.go_to_step(round, step, by=facilitator)
+        clause = conduct.current_clauses(round.workshop)[0]
+        for person in (swedish, english):
+            conduct.endorse(clause, person, "agree", round=round)
+        fragments = render_push(round.pk, "participant", {"conduct"}, [swedish.pk, english.pk])
+        by_receivers = {frozenset(receivers): html for html, receivers in fragments}
+        assert set(by_receivers) == {frozenset({swedish.pk}), frozenset({english.pk})}
+        assert "Håller med" in by_receivers[frozenset({swedish.pk})]
+        assert "Agree" in by_receivers[frozenset({english.pk})]
