@@ -160,13 +160,14 @@ class TestRenderedVariants:
         annotate(finding, english, start=start, end=end, note="Sounds familiar")
         reader = services.join_round(round, language="en")
         members = [swedish.pk, english.pk, reader.pk]
-        for topics in ({"stage"}, {"own-notes"}):
+        # The whole stage goes to everyone; "Your notes" alone only to the authors.
+        for topics, readers in (({"stage"}, [reader.pk]), ({"own-notes"}, [])):
             fragments = render_push(round.pk, "participant", topics, members)
             by_receivers = {frozenset(receivers): html for html, receivers in fragments}
             assert set(by_receivers) == {
                 frozenset({swedish.pk}),
                 frozenset({english.pk}),
-                frozenset({reader.pk}),
+                *(frozenset({r}) for r in readers),
             }, topics
             assert "Dina anteckningar" in by_receivers[frozenset({swedish.pk})]
             assert "Your notes" in by_receivers[frozenset({english.pk})]
