@@ -46,11 +46,14 @@ class InviteForm(forms.Form):
 
 
 class TemplateImportForm(forms.Form):
-    template = forms.FileField(
-        label=_("Template file (JSON)"),
-        help_text=_("A file exported from a workshop page, at most %(max)d KB.")
-        % {"max": MAX_TEMPLATE_BYTES // 1000},
-    )
+    template = forms.FileField(label=_("Template file (JSON)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Filled in here, not in the class: there it would be said in the server's language.
+        self.fields["template"].help_text = _(
+            "A file exported from a workshop page, at most %(max)d KB."
+        ) % {"max": MAX_TEMPLATE_BYTES // 1000}
 
     def clean_template(self):
         upload = self.cleaned_data["template"]

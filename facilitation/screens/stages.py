@@ -10,6 +10,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
@@ -24,7 +25,7 @@ from facilitation.workshops.groups import (
     groups_with_members,
     ungrouped_participants,
 )
-from facilitation.workshops.models import Round, Step
+from facilitation.workshops.models import Participant, Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
 
 from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
@@ -135,15 +136,46 @@ def render_fragment(audience, name, context):
 def render_push(round_id, audience, topics, members):
     """The fragments to push to one audience after ``topics`` changed, as (html, members) pairs.
 
-    Rendered once per variant, not once per socket: phones differ only by their own answer (so a
-    choice step costs one render per option), big screens only by the address in the QR code.
+    Rendered once per variant, not once per socket: phones differ by their person's language and
+    their own answer (so a choice step costs one render per language and option present), big
+    screens only by the address in the QR code; they speak the workshop's language.
     """
     round = load_round(round_id)
     whole_stage = EVERYTHING in topics or "stage" in topics
     # Who is in which group decides what a discussion shows everyone.
     whole_stage = whole_stage or ("groups" in topics and _on_discussion(round))
     if audience == PARTICIPANT:
-        return _participant_fragments(round, topics, members, whole_stage)
+        return _phone_fragments(round, topics, members, whole_stage)
+    with translation.override(round.workshop.language):
+        return _screen_fragments(round, audience, topics, members, whole_stage)
+
+
+def _phone_fragments(round, topics, members, whole_stage):
+    """Each language present renders its own variants, sent to the phones of that language."""
+    languages = phone_languages(round, members) if members else {round.workshop.language: []}
+    if len(languages) == 1:
+        [(language, speakers)] = languages.items()
+        with translation.override(language):
+            return _participant_fragments(round, topics, speakers, whole_stage)
+    fragments = []
+    for language, speakers in languages.items():
+        with translation.override(language):
+            for html, receivers in _participant_fragments(round, topics, speakers, whole_stage):
+                # "Every phone" now means every phone of this language.
+                fragments.append((html, set(speakers) if receivers is None else receivers))
+    return fragments
+
+
+def phone_languages(round, members):
+    """{language: sorted member ids}: what each phone speaks (one query for all of them)."""
+    chosen = dict(Participant.objects.filter(pk__in=members).values_list("pk", "language"))
+    by_language = defaultdict(list)
+    for member in members:
+        by_language[chosen.get(member) or round.workshop.language].append(member)
+    return {language: sorted(speakers) for language, speakers in sorted(by_language.items())}
+
+
+def _screen_fragments(round, audience, topics, members, whole_stage):
     # What the facilitator put over the projector (blank, the join code) changes only big screens.
     whole_stage = whole_stage or "display" in topics
     fragments = []

@@ -243,6 +243,9 @@ class Participant(models.Model):
     attributes = models.JSONField(default=dict, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The language this person's phone was last opened in, so that pushes (rendered outside any
+    # request) speak it too. Empty: not known yet, the workshop's language is used.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         ordering = ["workshop", "number"]

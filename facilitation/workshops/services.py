@@ -7,6 +7,7 @@ screens after commit. Views call these; nothing else changes this state.
 import unicodedata
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,11 +113,12 @@ def clean_display_name(name):
     return name
 
 
-def join_round(round, *, display_name="", participant=None):
+def join_round(round, *, display_name="", participant=None, language=""):
     """Admit a person to a round, as a new participant or as the one their cookie names.
 
     Effects: creates the participant (with a pseudonym number, cookie token and re-join code) if
     needed, records the attendance and a ``participant.joined`` event, and updates the room's count.
+    ``language`` is the one their phone speaks (see ``remember_language``).
     """
     display_name = clean_display_name(display_name)
     if not round.is_open_to_join:
@@ -128,10 +130,11 @@ def join_round(round, *, display_name="", participant=None):
         participant = None
     with transaction.atomic():
         if participant is None:
-            participant = _new_participant(round.workshop, display_name)
+            participant = _new_participant(round.workshop, display_name, language)
         elif display_name and display_name != participant.display_name:
             participant.display_name = display_name
             participant.save(update_fields=["display_name"])
+        remember_language(participant, language)
         _attendance, first_time = Attendance.objects.get_or_create(
             round=round, participant=participant
         )
@@ -147,7 +150,18 @@ def join_round(round, *, display_name="", participant=None):
     return participant
 
 
-def _new_participant(workshop, display_name):
+def remember_language(participant, language):
+    """Keep the language ``participant``'s phone was opened in, for the pushes to their phone.
+
+    Effects: updates the participant's language when it differs (no query otherwise). No event
+    and no push: it is how their screen speaks, not part of the record; the next push uses it.
+    """
+    if language in dict(settings.LANGUAGES) and language != participant.language:
+        Participant.objects.filter(pk=participant.pk).update(language=language)
+        participant.language = language
+
+
+def _new_participant(workshop, display_name, language=""):
     # Lock the workshop so concurrent joins take numbers one after another (max + 1 would collide);
     # a re-join code may still collide by chance: then draw another.
     # (A lock that still lets other changes insert rows referring to the workshop, e.g. events.)
@@ -160,6 +174,7 @@ def _new_participant(workshop, display_name):
                     workshop=workshop,
                     number=(last or 0) + 1,
                     display_name=display_name,
+                    language=language,
                     token=random_code(40),
                     rejoin_code=random_code(REJOIN_CODE_LENGTH),
                 )

@@ -132,7 +132,7 @@ _ROUND_FACTS = """
 import json
 from facilitation.deliberation.demo import demo_key
 from facilitation.workshops.models import Round
-round = Round.objects.get(workshop__demo_key=demo_key("en"))
+round = Round.objects.get(workshop__demo_key=demo_key(%(language)r))
 print(json.dumps({
     "id": round.pk,
     "workshop_id": round.workshop_id,
@@ -169,9 +169,9 @@ def shell(env, script):
     return manage(env, "shell", "--no-imports", "--no-startup", "-c", script)
 
 
-def demo_round(env):
+def demo_round(env, language="en"):
     """The demo round as the database has it now (ids, codes, status, steps and options)."""
-    return json.loads(shell(env, _ROUND_FACTS))
+    return json.loads(shell(env, _ROUND_FACTS % {"language": language}))
 
 
 def first_dilemma(facts):

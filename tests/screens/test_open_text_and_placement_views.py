@@ -11,7 +11,7 @@ from facilitation.deliberation.services import open_second_pass, submit_answer
 from facilitation.live.push import EVERYTHING
 from facilitation.screens.stages import render_push
 from facilitation.workshops import services
-from facilitation.workshops.models import Event, Step
+from facilitation.workshops.models import Event, Step, Workshop
 from tests.conftest import phone_for
 from tests.deliberation.test_open_text import add_step
 
@@ -282,7 +282,10 @@ class TestPlacementProjector:
         submit_answer(placement, participant, {"position": ["21"]})
         submit_answer(placement, other_participant, {"position": ["66"]})
         services.reveal_results(placement, by=facilitator)
-        page = projector_page(placement, HTTP_ACCEPT_LANGUAGE="sv")
+        # The projector speaks its workshop's language (with a decimal comma).
+        Workshop.objects.filter(pk=placement.round.workshop_id).update(language="sv")
+        page = projector_page(placement)
+        assert 'lang="sv"' in page
         coordinates = re.findall(r'c[xy]="([^"]*)"', page)
         assert coordinates
         assert all(re.fullmatch(r"-?\d+", c) for c in coordinates), coordinates

@@ -40,15 +40,7 @@ from ..authoring_forms import (
     statements_of,
 )
 from ..stages import PARTICIPANT, PROJECTOR, public_base_url, stage_context
-from .base import facilitated_round
-
-
-def facilitated_workshop(request, workshop_id):
-    workshop = get_object_or_404(Workshop, pk=workshop_id)
-    if not workshop.is_facilitated_by(request.user):
-        raise Http404
-    return workshop
-
+from .base import facilitated_round, facilitated_workshop
 
 # Workshops --------------------------------------------------------------------------------------
 

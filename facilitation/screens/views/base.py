@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from facilitation.deliberation.annotations import (
@@ -16,7 +17,7 @@ from facilitation.deliberation.statements import own_statements
 from facilitation.proxies import request_address
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
-from facilitation.workshops.models import Participant, Round, Step
+from facilitation.workshops.models import Participant, Round, Step, Workshop
 
 from ..code_guessing import UnknownJoinCode
 from ..conduct_stage import own_stances
@@ -114,10 +115,28 @@ def join_page(
     return render(request, "phone/join.html", context, status=status)
 
 
+def speak_workshop_language(workshop):
+    """The rest of this request speaks ``workshop``'s language, whatever the browser asked for:
+    its console shows what its projector shows, and suggests texts in the room's language."""
+    translation.activate(workshop.language)
+
+
+def facilitated_workshop(request, workshop_id):
+    """The workshop, if this user facilitates it (else a 404); the page speaks its language."""
+    workshop = get_object_or_404(Workshop, pk=workshop_id)
+    if not workshop.is_facilitated_by(request.user):
+        raise Http404
+    speak_workshop_language(workshop)
+    return workshop
+
+
 def facilitated_round(request, round_id):
+    """The round, if this user facilitates its workshop (else a 404); the page speaks its
+    workshop's language."""
     round = get_object_or_404(Round.objects.select_related("workshop", "current_step"), pk=round_id)
     if not round.workshop.is_facilitated_by(request.user):
         raise Http404
+    speak_workshop_language(round.workshop)
     return round
 
 

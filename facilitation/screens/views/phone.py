@@ -49,6 +49,8 @@ def phone_round(request, code):
     participant = attending(request, round)
     if participant is None:
         return join_page(request, round)
+    # Pushes to this phone are rendered outside any request: they speak what this page speaks.
+    services.remember_language(participant, request.LANGUAGE_CODE)
     if page := participation_page(request, round, participant):
         return page
     context = {
@@ -71,6 +73,7 @@ def phone_join(request, code):
             round,
             display_name=form.cleaned_data["display_name"],
             participant=participant_from_cookies(request.COOKIES, round.workshop_id),
+            language=request.LANGUAGE_CODE,
         )
     except services.ActionRefused as refusal:
         return join_page(

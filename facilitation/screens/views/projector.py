@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from facilitation.workshops.models import Round
 
 from ..stages import PROJECTOR, public_base_url, stage_context
+from .base import speak_workshop_language
 
 
 @require_GET
@@ -13,6 +14,7 @@ def projector(request, key):
     round = get_object_or_404(
         Round.objects.select_related("workshop", "current_step"), projector_key=key
     )
+    speak_workshop_language(round.workshop)
     base_url = public_base_url(request.build_absolute_uri("/"))
     context = stage_context(round, PROJECTOR, base_url=base_url)
     # A facilitator's own browser may drive the room from here with keys; for anyone else the

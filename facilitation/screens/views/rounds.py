@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,14 +17,7 @@ from facilitation.workshops import participants as participation
 from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import ActionRefused
 
-from .base import facilitated_round
-
-
-def facilitated_workshop(request, workshop_id):
-    workshop = get_object_or_404(Workshop, pk=workshop_id)
-    if not workshop.is_facilitated_by(request.user):
-        raise Http404
-    return workshop
+from .base import facilitated_round, facilitated_workshop
 
 
 class NewRoundForm(forms.Form):
