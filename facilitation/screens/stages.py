@@ -145,6 +145,12 @@ def finding_context(step, audience, own_notes):
         context["own_ids"] = " ".join(str(a.pk) for a in own_notes)
     if audience == FACILITATOR:
         context["all_notes"] = placed_annotations(step, for_room=False)
+        # The merge picker needs two notes still on (or waiting for) the wall.
+        context["mergeable_notes"] = sum(
+            1
+            for p in context["all_notes"]
+            if not p.annotation.merged_into_id and p.annotation.status != Annotation.Status.HIDDEN
+        )
     return context
 
 
