@@ -1,0 +1,122 @@
+"""Faults in the production shape (PostgreSQL and Redis): no acknowledged write is lost.
+
+Redis is a server of this test's own (on a free port), so stopping it touches no one else's.
+"""
+
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+import redis
+
+from tests.e2e.server import (
+    Phone,
+    create_postgres_database,
+    demo_round,
+    drop_postgres_database,
+    facilitate,
+    first_dilemma,
+    free_port,
+    responses,
+    server_env,
+    set_up_deployment,
+)
+from tests.services import POSTGRES_URL, postgres_answers, require
+
+OUTAGE_SECONDS = 10
+DEADLINE_SECONDS = 20
+
+
+def _redis_server(port):
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=0.5)
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        try:
+            client.ping()
+            return process
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            assert process.poll() is None, "redis-server exited"
+
+
+def _stop(process):
+    process.terminate()
+    process.wait(timeout=DEADLINE_SECONDS)
+
+
+@pytest.fixture
+def own_redis():
+    require("redis-server", shutil.which("redis-server") is not None)
+    port = free_port()
+    holder = {"process": _redis_server(port), "port": port}
+    yield holder
+    if holder["process"].poll() is None:
+        _stop(holder["process"])
+
+
+@pytest.fixture
+def deployment_with_own_redis(tmp_path, own_redis):
+    require("PostgreSQL", postgres_answers())
+    database_url = create_postgres_database(POSTGRES_URL)
+    env = server_env(
+        tmp_path / "data",
+        database_url=database_url,
+        redis_url=f"redis://127.0.0.1:{own_redis['port']}/0",
+        redis_prefix=f"balans-fault-{uuid.uuid4().hex[:8]}",
+    )
+    try:
+        set_up_deployment(env)
+        yield env
+    finally:
+        drop_postgres_database(database_url)
+
+
+def test_redis_stopped_for_ten_seconds_loses_no_acknowledged_vote(
+    own_redis, deployment_with_own_redis, start_server
+):
+    env = deployment_with_own_redis
+    server = start_server(env, name="redis-outage")
+    facts = demo_round(env)
+    dilemma = first_dilemma(facts)
+    options = [option["id"] for option in dilemma["options"]]
+    facilitate(env, facts["id"], ("start_round", None), ("go_to_step", dilemma["id"]))
+    phones = [Phone(server) for _ in range(6)]
+    last_acknowledged = {}
+    refused = []
+
+    def vote_once(turn):
+        for n, phone in enumerate(phones):
+            option = options[(n + turn) % len(options)]
+            answer = phone.vote(dilemma["id"], option)
+            if answer.status_code == 200:
+                last_acknowledged[n] = option
+            else:
+                refused.append(answer.status_code)
+
+    try:
+        for n, phone in enumerate(phones):
+            phone.join(facts["join_code"], f"Phone {n}")
+        vote_once(0)
+        _stop(own_redis["process"])
+        turns, outage_ends = 1, time.monotonic() + OUTAGE_SECONDS
+        while time.monotonic() < outage_ends:  # the fault lasts this long; nothing waits on it
+            vote_once(turns)
+            turns += 1
+        own_redis["process"] = _redis_server(own_redis["port"])
+        vote_once(turns)
+    finally:
+        for phone in phones:
+            phone.close()
+
+    stored = sorted(option for _participant, option in responses(env, dilemma["id"]))
+    assert not [code for code in refused if code >= 500], f"server errors: {refused}"
+    assert stored == sorted(last_acknowledged.values()), "an acknowledged vote was lost"
+    assert len(stored) == len(phones)
+    print(f"redis outage: {turns + 1} turns of {len(phones)} votes, {len(refused)} refused, 0 lost")
