@@ -120,3 +120,60 @@ def test_redis_stopped_for_ten_seconds_loses_no_acknowledged_vote(
     assert stored == sorted(last_acknowledged.values()), "an acknowledged vote was lost"
     assert len(stored) == len(phones)
     print(f"redis outage: {turns + 1} turns of {len(phones)} votes, {len(refused)} refused, 0 lost")
+
+
+def test_a_worker_killed_mid_burst_loses_no_acknowledged_vote(
+    postgres_redis_deployment, start_server
+):
+    """Two workers; phones of one vote in a burst and that worker gets SIGKILL part-way through.
+    Each of its phones votes once, for the first option, so every acknowledged one must be found;
+    the other worker's phones go on voting for the second option."""
+    import signal
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = postgres_redis_deployment
+    killed, survivor = start_server(env, name="killed"), start_server(env, name="survivor")
+    facts = demo_round(env)
+    dilemma = first_dilemma(facts)
+    first, second = (option["id"] for option in dilemma["options"][:2])
+    facilitate(env, facts["id"], ("start_round", None), ("go_to_step", dilemma["id"]))
+    burst = [Phone(killed) for _ in range(30)]
+    others = [Phone(survivor) for _ in range(6)]
+    acknowledged = []
+    lock = threading.Lock()
+
+    def vote(phone):
+        try:
+            answer = phone.vote(dilemma["id"], first)
+        except Exception:  # noqa: BLE001 - the worker died under this request: not acknowledged
+            return
+        if answer.status_code == 200:
+            with lock:
+                acknowledged.append(phone)
+
+    try:
+        for n, phone in enumerate(burst + others):
+            phone.join(facts["join_code"], f"Phone {n}")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for phone in burst:
+                pool.submit(vote, phone)
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while len(acknowledged) < 10:  # part-way through the burst
+                assert time.monotonic() < deadline, "the burst was not acknowledged in time"
+                time.sleep(0.01)
+            killed.process.send_signal(signal.SIGKILL)
+        for phone in others:
+            assert phone.vote(dilemma["id"], second).status_code == 200
+    finally:
+        for phone in burst + others:
+            phone.close()
+
+    stored = [option for _participant, option in responses(env, dilemma["id"])]
+    assert stored.count(first) >= len(acknowledged), "an acknowledged vote was lost"
+    assert stored.count(first) <= len(burst)
+    assert stored.count(second) == len(others)
+    print(
+        f"worker killed: {len(acknowledged)} of {len(burst)} burst votes acknowledged, "
+        f"{stored.count(first)} stored, 0 lost"
+    )
