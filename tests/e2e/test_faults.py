@@ -3,6 +3,7 @@
 Redis is a server of this test's own (on a free port), so stopping it touches no one else's.
 """
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -177,3 +178,102 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_vote(
         f"worker killed: {len(acknowledged)} of {len(burst)} burst votes acknowledged, "
         f"{stored.count(first)} stored, 0 lost"
     )
+
+
+class CuttableProxy:
+    """A TCP proxy to PostgreSQL, in a thread of its own, that can cut every connection and
+    refuse new ones for a while: the database unreachable without stopping the shared server."""
+
+    def __init__(self, target_port):
+        import asyncio
+        import threading
+
+        self.target_port, self.port = target_port, free_port()
+        self.cut, self.writers = False, set()
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        assert ready.wait(DEADLINE_SECONDS), "the proxy did not start"
+
+    def _run(self, ready):
+        import asyncio
+
+        async def pipe(reader, writer):
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        async def handle(reader, writer):
+            if self.cut:
+                writer.close()
+                return
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            self.writers |= {writer, up_writer}
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+        async def main():
+            self.server = await asyncio.start_server(handle, "127.0.0.1", self.port)
+            ready.set()
+            await self.server.serve_forever()
+
+        asyncio.set_event_loop(self.loop)
+        # Stopped at the end of the test, whatever it was doing.
+        with contextlib.suppress(BaseException):
+            self.loop.run_until_complete(main())
+
+    def set_cut(self, cut):
+        def apply():
+            self.cut = cut
+            if cut:
+                for writer in self.writers:
+                    writer.transport.abort()
+                self.writers.clear()
+
+        self.loop.call_soon_threadsafe(apply)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.server.close)
+
+
+def test_postgresql_unreachable_says_try_again_and_half_writes_nothing(tmp_path, start_server):
+    """Depends on the translation of a lost database into a 503 with a "try again" message."""
+    from urllib.parse import urlparse
+
+    require("PostgreSQL", postgres_answers())
+    database_url = create_postgres_database(POSTGRES_URL)
+    proxy = CuttableProxy(urlparse(database_url).port or 5432)
+    through_proxy = urlparse(database_url)._replace(netloc=f"postgres@127.0.0.1:{proxy.port}")
+    env = server_env(tmp_path / "data", database_url=through_proxy.geturl())
+    try:
+        set_up_deployment(env)
+        server = start_server(env, name="database-cut")
+        facts = demo_round(env)
+        dilemma = first_dilemma(facts)
+        first, second = (option["id"] for option in dilemma["options"][:2])
+        facilitate(env, facts["id"], ("start_round", None), ("go_to_step", dilemma["id"]))
+        phone = Phone(server)
+        try:
+            phone.join(facts["join_code"], "Anna")
+            assert phone.vote(dilemma["id"], first).status_code == 200
+            proxy.set_cut(True)
+            during = phone.vote(dilemma["id"], second)
+            proxy.set_cut(False)
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while (after := phone.vote(dilemma["id"], first)).status_code != 200:
+                assert after.status_code == 503, f"after the cut: {after.status_code}"
+                assert time.monotonic() < deadline, "the database did not come back"
+        finally:
+            phone.close()
+        # Nothing half-written: the one vote is the last acknowledged one.
+        assert [option for _p, option in responses(env, dilemma["id"])] == [first]
+        assert during.status_code == 503, f"during the cut: {during.status_code}, not 503"
+        assert "try again" in during.text.lower()
+    finally:
+        proxy.close()
+        drop_postgres_database(database_url)
