@@ -26,6 +26,8 @@ from tests.e2e.server import (
 )
 from tests.services import POSTGRES_URL, postgres_answers, require
 
+pytestmark = pytest.mark.services
+
 OUTAGE_SECONDS = 10
 DEADLINE_SECONDS = 20
 
