@@ -20,6 +20,7 @@ from facilitation.workshops.services import ActionRefused, record_event
 from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
+from .answer_kinds.open_text import tidy_text
 from .models import Annotation, Code, PlusOne
 from .services import switch_step_setting
 
@@ -274,7 +275,8 @@ def _own(annotation, participant):
 
 
 def _clean_content(step, *, note, code_ids, reaction):
-    note = " ".join((note or "").split())
+    # Control characters (NUL among them: PostgreSQL refuses it) have no place in a note.
+    note = tidy_text(note or "", one_line=True)
     if len(note) > NOTE_MAX_LENGTH:
         raise ActionRefused(
             _("A note can have at most %(max)d characters; this one has %(length)d.")

@@ -19,6 +19,7 @@ from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 from facilitation.workshops.taking_part import Capability, check_can_take_part
 
+from .answer_kinds.open_text import tidy_text
 from .conduct import propose_clause
 from .models import DiscussionNote
 from .services import switch_step_setting
@@ -148,7 +149,8 @@ def propose_note_as_clause(note, *, by):
 
 def clean_note(text):
     """Collapse white space; refuse an empty note or one over the limit, saying the limit."""
-    text = " ".join((text or "").split())
+    # Control characters (NUL among them: PostgreSQL refuses it) have no place in a note.
+    text = tidy_text(text or "", one_line=True)
     if not text:
         raise ActionRefused(_("Write something before adding a note."), status=400)
     if len(text) > NOTE_MAX_LENGTH:

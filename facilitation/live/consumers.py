@@ -28,6 +28,8 @@ CLOSE_FORBIDDEN = 4403
 @database_sync_to_async
 def authorise(audience, key, scope):
     """(round id, member) for an allowed socket, or the close code that refuses it."""
+    if audience == FACILITATOR and not (key.isdigit() and len(key) < 19):
+        return None, CLOSE_NOT_FOUND  # a console's key is its round's id
     lookup = {
         PARTICIPANT: {"join_code": key},
         PROJECTOR: {"projector_key": key},

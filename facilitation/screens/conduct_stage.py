@@ -95,6 +95,7 @@ def conduct_context(round, audience, stances=None):
         "code": code,
         "clause_items": [item(c) for c in accepted],
         "proposal_items": [item(c) for c in proposed],
+        "mergeable_clauses": len(accepted) + len(proposed),
         "room_groups": room["groups"],
         "version": conduct.latest_version(workshop),
         "clause_max": conduct.CLAUSE_MAX_LENGTH,

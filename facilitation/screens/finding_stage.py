@@ -51,4 +51,10 @@ def finding_context(round, step, audience, viewer):
         context["own_ids"] = " ".join(str(a.pk) for a in viewer.own_notes)
     if audience == FACILITATOR:
         context["all_notes"] = placed_annotations(step, for_room=False)
+        # The merge picker needs two notes still on (or waiting for) the wall.
+        context["mergeable_notes"] = sum(
+            1
+            for p in context["all_notes"]
+            if not p.annotation.merged_into_id and p.annotation.status != Annotation.Status.HIDDEN
+        )
     return context

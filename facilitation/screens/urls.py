@@ -114,6 +114,11 @@ urlpatterns = [
         name="phone-plus-one",
     ),
     path(
+        "console/rounds/<id:round_id>/annotations/merge/",
+        annotations.console_merge_annotations,
+        name="console-merge-annotations",
+    ),
+    path(
         "console/rounds/<id:round_id>/annotations/<id:annotation_id>/merge/",
         annotations.console_merge_annotation,
         name="console-merge-annotation",
@@ -254,6 +259,16 @@ urlpatterns = [
         "console/rounds/<id:round_id>/conduct/amendments/<id:amendment_id>/",
         conduct.console_conduct_amendment,
         name="console-conduct-amendment",
+    ),
+    path(
+        "console/rounds/<id:round_id>/conduct/merge/",
+        conduct.console_conduct_merge_clauses,
+        name="console-conduct-merge-clauses",
+    ),
+    path(
+        "console/rounds/<id:round_id>/conduct/amendments/merge/",
+        conduct.console_conduct_merge_amendments,
+        name="console-conduct-merge-amendments",
     ),
     path(
         "console/rounds/<id:round_id>/conduct/propose/",

@@ -282,6 +282,29 @@ class TestConsole:
         assert annotation.merged_into == into
         assert console.post(url, {"into": "nope"}, **HX).status_code == 400
 
+    def test_the_one_merge_picker_merges_the_chosen_notes(
+        self, console, finding, live_round, annotation, other_participant
+    ):
+        into = annotate(finding, other_participant, **span("sällan"), note="Samma")
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        # One form for all merges; each note only offers itself, never a list of the others.
+        assert page.count('class="merge-picker"') == 1
+        assert "<option" not in page[page.index('id="annotations"') :]
+        url = f"/console/rounds/{live_round.pk}/annotations/merge/"
+        response = console.post(url, {"note": annotation.pk, "into": into.pk}, **HX)
+        assert response.status_code == 200
+        annotation.refresh_from_db()
+        assert annotation.merged_into == into
+
+    def test_the_merge_picker_says_what_is_missing(self, console, live_round, annotation):
+        url = f"/console/rounds/{live_round.pk}/annotations/merge/"
+        response = console.post(url, {"into": annotation.pk}, **HX)
+        assert response.status_code == 400
+        assert "Choose the note to merge" in response.content.decode()
+        response = console.post(url, {"note": annotation.pk, "into": "9" * 40}, **HX)
+        assert response.status_code == 400
+        assert "Choose the note to merge it into." in response.content.decode()
+
     def test_merging_a_note_into_itself_is_refused(self, console, live_round, annotation):
         url = f"/console/rounds/{live_round.pk}/annotations/{annotation.pk}/merge/"
         response = console.post(url, {"into": annotation.pk}, **HX)

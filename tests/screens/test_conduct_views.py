@@ -251,6 +251,39 @@ class TestConsole:
         console.post(console_url(on_conduct, "open-any-time/"), {"on": "1"}, **HX)
         assert conduct.conduct_of(on_conduct.workshop).open_any_time
 
+    def test_the_one_merge_picker_merges_the_chosen_clauses(self, console, on_conduct):
+        one, two, three = conduct.current_clauses(on_conduct.workshop)
+        page = console.get(f"/console/rounds/{on_conduct.pk}/").content.decode()
+        assert page.count('<form id="merge-clauses-') == 1
+        assert "<option" not in page[page.index('id="conduct"') :]
+        response = console.post(
+            console_url(on_conduct, "merge/"), {"clause": three.pk, "into": one.pk}, **HX
+        )
+        assert response.status_code == 200
+        assert [c.pk for c in conduct.current_clauses(on_conduct.workshop)] == [one.pk, two.pk]
+        response = console.post(console_url(on_conduct, "merge/"), {"into": one.pk}, **HX)
+        assert response.status_code == 400
+        assert "Choose the clause to merge" in response.content.decode()
+
+    def test_the_merge_picker_merges_two_wordings_of_a_clause(
+        self, console, on_conduct, facilitator
+    ):
+        clause = conduct.current_clauses(on_conduct.workshop)[0]
+        first, second = (
+            conduct.propose_amendment(clause, text, by_user=facilitator, round=on_conduct)
+            for text in ["A first new wording", "A second new wording"]
+        )
+        page = console.get(f"/console/rounds/{on_conduct.pk}/").content.decode()
+        assert f'id="merge-amendments-{clause.pk}"' in page
+        response = console.post(
+            console_url(on_conduct, "amendments/merge/"),
+            {"amendment": second.pk, "into": first.pk},
+            **HX,
+        )
+        assert response.status_code == 200, response.content.decode()
+        second.refresh_from_db()
+        assert second.merged_into_id == first.pk
+
     def test_enter_in_a_reason_box_submits_nothing(self, console, on_conduct):
         page = console.get(f"/console/rounds/{on_conduct.pk}/").content.decode()
         form = page[page.index('class="decide"') :]

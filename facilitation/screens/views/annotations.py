@@ -122,17 +122,35 @@ def console_moderate_annotation(request, round_id, annotation_id, action):
     return act(request, round, lambda by: moderate_annotation(annotation, action=action, by=by))
 
 
+def _note_of(round, value):
+    return Annotation.objects.filter(pk=parse_id(value), step__round=round).first()
+
+
+def _merge(request, round, duplicate, into):
+    if duplicate is None:
+        error = _("Choose the note to merge (“Merge this”).")
+        return console_stage(request, round, error=error, status=400)
+    if into is None:
+        error = _("Choose the note to merge it into.")
+        return console_stage(request, round, error=error, status=400)
+    return act(request, round, lambda by: merge_annotations(duplicate, into, by=by))
+
+
 @login_required
 @require_POST
 def console_merge_annotation(request, round_id, annotation_id):
     round = facilitated_round(request, round_id)
     annotation = _annotation_of(round, annotation_id)
-    target = request.POST.get("into", "")
-    into = Annotation.objects.filter(pk=parse_id(target), step__round=round).first()
-    if into is None:
-        error = _("Choose the note to merge it into.")
-        return console_stage(request, round, error=error, status=400)
-    return act(request, round, lambda by: merge_annotations(annotation, into, by=by))
+    return _merge(request, round, annotation, _note_of(round, request.POST.get("into", "")))
+
+
+@login_required
+@require_POST
+def console_merge_annotations(request, round_id):
+    """The console's one merge picker: the duplicate ("note") and the note to keep ("into")."""
+    round = facilitated_round(request, round_id)
+    duplicate = _note_of(round, request.POST.get("note", ""))
+    return _merge(request, round, duplicate, _note_of(round, request.POST.get("into", "")))
 
 
 @login_required

@@ -141,12 +141,16 @@ def _reason(request):
     return request.POST.get("reason", "")
 
 
-def _into(model, request, **scope):
-    target = request.POST.get("into", "")
-    found = model.objects.filter(pk=parse_id(target), **scope).first()
+def _chosen(model, request, field, message, *, related=(), **scope):
+    pk = parse_id(request.POST.get(field, ""))
+    found = model._default_manager.filter(pk=pk, **scope).select_related(*related).first()
     if found is None:
-        raise services.ActionRefused(_("Choose what to merge it into."), status=400)
+        raise services.ActionRefused(message, status=400)
     return found
+
+
+def _into(model, request, **scope):
+    return _chosen(model, request, "into", _("Choose what to merge it into."), **scope)
 
 
 CLAUSE_ACTIONS = {
@@ -192,6 +196,49 @@ def console_conduct_amendment(request, round_id, amendment_id):
     if action is None:
         return console_stage(request, round, error=_("Choose what to do."), status=400)
     return act(request, round, lambda by: action(amendment, request, by, round))
+
+
+@login_required
+@require_POST
+def console_conduct_merge_clauses(request, round_id):
+    """The console's one clause merge picker: the duplicate ("clause") and the one to keep."""
+    round = facilitated_round(request, round_id)
+
+    def merge(by):
+        duplicate = _chosen(
+            Clause,
+            request,
+            "clause",
+            _("Choose the clause to merge (“Merge this”)."),
+            workshop=round.workshop,
+        )
+        into = _into(Clause, request, workshop=round.workshop)
+        return conduct.merge_clauses(duplicate, into, by=by, reason=_reason(request), round=round)
+
+    return act(request, round, merge)
+
+
+@login_required
+@require_POST
+def console_conduct_merge_amendments(request, round_id):
+    """One clause's merge picker for its proposed wordings."""
+    round = facilitated_round(request, round_id)
+
+    def merge(by):
+        duplicate = _chosen(
+            Amendment,
+            request,
+            "amendment",
+            _("Choose the wording to merge (“Merge this”)."),
+            related=["clause"],
+            clause__workshop=round.workshop,
+        )
+        into = _into(Amendment, request, clause=duplicate.clause)
+        return conduct.merge_amendments(
+            duplicate, into, by=by, reason=_reason(request), round=round
+        )
+
+    return act(request, round, merge)
 
 
 @login_required
