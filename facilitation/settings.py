@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "facilitation.workshops",
     "facilitation.deliberation",
+    "facilitation.questions",
     "facilitation.screens",
     "facilitation.live",
     "facilitation.research",

@@ -17,6 +17,7 @@ from facilitation.deliberation.annotations import own_annotations
 from facilitation.deliberation.discussion import own_notes
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.live.push import EVERYTHING
+from facilitation.questions.services import own_questions
 from facilitation.workshops.groups import (
     attribute_keys,
     groups_of,
@@ -29,6 +30,7 @@ from facilitation.workshops.services import TIMER_SECONDS
 from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
 from .conduct_stage import own_stances, stances_key, with_stances
 from .kinds import Viewer, kind_of
+from .questions_stage import on_questions_step, questions_context
 
 PAGE_TEMPLATES = {
     PARTICIPANT: "phone/round.html",
@@ -58,14 +60,23 @@ def load_round(round_id):
 
 
 def stage_context(
-    round, audience, *, answer=None, base_url="", own_notes=None, group=None, stances=None
+    round,
+    audience,
+    *,
+    answer=None,
+    base_url="",
+    own_notes=None,
+    group=None,
+    stances=None,
+    questions=None,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
     What a step shows is its kind's (``kinds.StepKind.stage_context``). ``own_notes``: on a
     finding or a discussion, the participant's own notes (for their edit and delete buttons);
     ``group``: on a discussion, the participant's breakout group; ``stances``: on a
-    code-of-conduct step, the participant's own endorsements.
+    code-of-conduct step, the participant's own endorsements; ``questions``: the participant's
+    own questions and the ones they voted for (see ``questions_stage``).
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -73,6 +84,8 @@ def stage_context(
     if kind:
         viewer = Viewer(own_notes=own_notes or [], group=group, stances=stances)
         context.update(kind.stage_context(round, step, audience, viewer))
+    # Questions belong to the round, not to a step: open on every step or on a questions step.
+    context.update(questions_context(round, audience, questions))
     if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
@@ -137,6 +150,8 @@ def render_push(round_id, audience, topics, members):
             parts.append(render_to_string("console/groups.html#groups", context))
         if "conduct" in topics and _on_conduct(round):
             parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
+        if "questions" in topics:
+            parts.append(_questions_fragment(round, audience, context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
@@ -203,6 +218,32 @@ def _participant_fragments(round, topics, members, whole_stage):
         fragments.extend(_own_notes(round, members))
     if "discussion" in topics and _on_discussion(round):
         fragments.extend(_group_note_lists(round, members))
+    if "questions" in topics and context["questions_shown"]:
+        # The room's list is one render for every phone; own marks come from #my-questions.
+        html = render_to_string("questions/questions.html#question-list", context)
+        fragments.append((html, None))
+    if "own-questions" in topics and context["questions_shown"]:
+        fragments.extend(_own_questions(round, members))
+    return fragments
+
+
+def _questions_fragment(round, audience, context):
+    if audience == FACILITATOR:
+        return render_to_string("questions/questions.html#console", context)
+    html = render_to_string("questions/questions.html#pinned", context)
+    if on_questions_step(round):
+        html += render_to_string("questions/questions.html#projector", context)
+    return html
+
+
+def _own_questions(round, members):
+    """Each author's "Your questions", after the facilitator approved, hid or answered one."""
+    fragments = []
+    for member, mine in own_questions(round, members).items():
+        if mine[0]:
+            context = stage_context(round, PARTICIPANT, questions=mine)
+            html = render_to_string("questions/questions.html#my-questions", context)
+            fragments.append((html, {member}))
     return fragments
 
 

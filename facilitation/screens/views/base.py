@@ -12,6 +12,7 @@ from facilitation.deliberation.annotations import (
 )
 from facilitation.deliberation.discussion import own_notes as own_discussion_notes
 from facilitation.deliberation.services import own_answer
+from facilitation.questions.services import own_questions
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Participant, Round, Step
@@ -78,6 +79,7 @@ def phone_context(round, participant):
         own_notes=own_notes,
         group=group,
         stances=stances,
+        questions=own_questions(round, [participant.pk])[participant.pk],
     )
 
 
