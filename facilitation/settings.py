@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "facilitation.workshops",
     "facilitation.deliberation",
+    "facilitation.questions",
     "facilitation.screens",
     "facilitation.live",
     "facilitation.research",

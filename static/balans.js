@@ -410,4 +410,44 @@ document.addEventListener("click", (event) => {
       if (said) said.textContent = button.dataset.copied;
     }, function () { /* not allowed: the code is on the screen to write down */ });
   });
+// The room's questions: one list for every phone; one's own questions and votes come with one's
+// own stage (#my-questions), so the upvote button is hidden on them here. Sorting is local.
+(function () {
+  var sortBy = "votes";
+  function ids(value) { return (value || "").split(" ").filter(Boolean); }
+  function markQuestions() {
+    var mine = document.getElementById("my-questions");
+    var list = document.querySelector("#question-list .questions-ranked");
+    if (!list) return;
+    var own = mine ? ids(mine.dataset.own) : [], voted = mine ? ids(mine.dataset.voted) : [];
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-question]"));
+    items.forEach(function (item) {
+      var id = item.dataset.question, isOwn = own.indexOf(id) !== -1;
+      var hasVoted = voted.indexOf(id) !== -1;
+      item.classList.toggle("own", isOwn);
+      item.classList.toggle("has-voted", hasVoted);
+      var button = item.querySelector(".upvote button");
+      if (button) button.hidden = isOwn || hasVoted;
+      var label = item.querySelector(".voted");
+      if (label) label.hidden = !hasVoted;
+    });
+    var key = sortBy === "newest" ? "asked" : "order";
+    items.sort(function (a, b) {
+      return sortBy === "newest" ? (b.dataset[key] > a.dataset[key] ? 1 : -1)
+        : Number(a.dataset[key]) - Number(b.dataset[key]);
+    });
+    items.forEach(function (item) { list.appendChild(item); });
+    document.querySelectorAll("[data-sort-questions]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.sortQuestions === sortBy));
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-sort-questions]");
+    if (!button) return;
+    sortBy = button.dataset.sortQuestions;
+    markQuestions();
+  });
+  document.addEventListener("DOMContentLoaded", markQuestions);
+  document.addEventListener("htmx:afterSettle", markQuestions);
+  document.addEventListener("htmx:wsAfterMessage", markQuestions);
 })();

@@ -14,6 +14,7 @@ import random
 
 from django.utils import translation
 
+from facilitation.questions.sample_activity import ask_questions
 from facilitation.workshops import participants as participation
 from facilitation.workshops import services
 from facilitation.workshops.groups import RANDOM, group_of, split_into_groups
@@ -225,6 +226,7 @@ def work_on_the_code(round, step, participants, facilitator, rng, texts):
 
 
 SAMPLE_ACTIVITIES = [
+    ask_questions,
     answer_steps,
     annotate_findings,
     moderate_a_little,

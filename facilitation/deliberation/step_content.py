@@ -152,6 +152,9 @@ KIND_SPECS = {
     Step.Kind.DISCUSSION: KindSpec(can_be_anonymous=False),
     # A code-of-conduct step shows the workshop's one code: the step itself holds only its text.
     Step.Kind.CONDUCT: KindSpec(can_be_anonymous=False),
+    # The round's questions on screen: the step holds only its text; questions are anonymous to
+    # the room already and kept with their pseudonym for the record.
+    Step.Kind.QUESTIONS: KindSpec(can_be_anonymous=False),
     Step.Kind.PLACEMENT: KindSpec(
         settings={
             "low_label": Text(

@@ -26,6 +26,7 @@ from facilitation.deliberation.models import (
     Response,
     Statement,
 )
+from facilitation.questions.models import Question, QuestionVote
 from facilitation.workshops.models import (
     Attendance,
     BreakoutGroup,
@@ -361,6 +362,40 @@ def discussion_note_rows(scope):
             iso(n.created_at),
             iso(n.updated_at),
         )
+
+
+# ---- questions from the room ------------------------------------------------------------------
+
+
+def scope_questions(scope):
+    questions = scope.contributions(scope.in_rounds(Question.objects.all()))
+    return questions.annotate(upvotes=Count("votes")).order_by(
+        "round__created_at", "round_id", "created_at", "pk"
+    )
+
+
+def question_rows(scope):
+    for q in scope_questions(scope).iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            q.pk,
+            q.round_id,
+            q.step_id or "",
+            scope.pseudonym(q.participant_id),
+            q.text,
+            q.status,
+            q.merged_into_id or "",
+            iso(q.answered_at),
+            q.upvotes,
+            iso(q.created_at),
+        )
+
+
+def question_vote_rows(scope):
+    votes = scope.contributions(
+        scope.in_rounds(QuestionVote.objects.all(), "question__round")
+    ).order_by("question__round_id", "created_at", "pk")
+    for v in votes.iterator(chunk_size=CHUNK_SIZE):
+        yield (v.question_id, scope.pseudonym(v.participant_id), iso(v.created_at))
 
 
 # ---- the code of conduct ----------------------------------------------------------------------
@@ -881,6 +916,39 @@ TABLES = [
         ),
         discussion_note_rows,
         nested_under="step",
+    ),
+    Table(
+        "questions",
+        "One row per question asked from a phone, whatever became of it.",
+        (
+            Column("question_id", INTEGER, "identifier of the question"),
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column("step_id", INTEGER, "the step on screen when it was asked; empty in the lobby"),
+            Column("participant", TEXT, PARTICIPANT),
+            Column("text", TEXT, "the question as asked"),
+            Column(
+                "status",
+                TEXT,
+                "waiting (for approval), visible, hidden (by the facilitator), withdrawn (by its "
+                "author) or merged (into another)",
+            ),
+            Column("merged_into", INTEGER, "the question it was merged into; else empty"),
+            Column("answered_at", DATETIME, "when the facilitator marked it answered; else empty"),
+            Column("upvotes", INTEGER, "how many others voted for it"),
+            Column("created_at", DATETIME, "when it was asked"),
+        ),
+        question_rows,
+        nested_under="round",
+    ),
+    Table(
+        "question_votes",
+        "One row per upvote of a question.",
+        (
+            Column("question_id", INTEGER, "the question (see `questions`)"),
+            Column("participant", TEXT, PARTICIPANT),
+            Column("created_at", DATETIME, "when they voted"),
+        ),
+        question_vote_rows,
     ),
     Table(
         "clauses",

@@ -24,6 +24,7 @@ from facilitation.deliberation.models import (
     Response,
     Statement,
 )
+from facilitation.questions.models import Question
 from facilitation.workshops.models import Event, Step
 
 from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
@@ -132,6 +133,26 @@ def discussion_notes(scope: ExportScope, step: Step) -> Iterator[Contribution]:
         )
 
 
+def questions_asked(scope: ExportScope, step: Step) -> Iterator[Contribution]:
+    """Questions asked from phones while ``step`` was on screen, with what became of them."""
+    questions = scope.contributions(
+        Question.objects.filter(step=step).exclude(status=Question.Status.WITHDRAWN)
+    ).order_by("created_at", "pk")
+    for q in questions.iterator(chunk_size=CHUNK_SIZE):
+        label = str(QUESTION_ANSWERED_LABEL if q.answered_at else QUESTION_LABEL)
+        yield Contribution(
+            q.created_at,
+            q.participant_id,
+            q.text,
+            "question",
+            q.pk,
+            hidden=q.status in (Question.Status.HIDDEN, Question.Status.MERGED),
+            label=label,
+        )
+
+
+QUESTION_LABEL = gettext_lazy("asks")
+QUESTION_ANSWERED_LABEL = gettext_lazy("asks; answered")
 CONDUCT_PROPOSALS = ("conduct.clause_proposed", "conduct.amendment_proposed", "conduct.endorsed")
 
 
@@ -214,6 +235,7 @@ CONTRIBUTIONS: list[Callable[[ExportScope, Step], Iterator[Contribution]]] = [
     submitted_statements,
     discussion_notes,
     conduct_proposals,
+    questions_asked,
 ]
 
 

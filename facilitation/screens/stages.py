@@ -19,6 +19,7 @@ from facilitation.deliberation.discussion import own_notes
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
 from facilitation.deliberation.statements import own_statements
 from facilitation.live.push import EVERYTHING
+from facilitation.questions.services import own_questions
 from facilitation.workshops.groups import (
     attribute_keys,
     groups_of,
@@ -31,6 +32,7 @@ from facilitation.workshops.services import TIMER_SECONDS
 from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
 from .conduct_stage import own_stances, stances_key, with_stances
 from .kinds import Viewer, kind_of
+from .questions_stage import on_questions_step, questions_context
 
 PAGE_TEMPLATES = {
     PARTICIPANT: "phone/round.html",
@@ -72,6 +74,7 @@ def stage_context(
     group=None,
     stances=None,
     waiting=None,
+    questions=None,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
@@ -80,7 +83,8 @@ def stage_context(
     ``group``: on a discussion, the participant's breakout group; ``stances``: on a
     code-of-conduct step, the participant's own endorsements; ``waiting``: on a statements
     step, the participant's statements the room does not see (looked up from their answer when
-    not given, so the response to answering a statement keeps them).
+    not given, so the response to answering a statement keeps them); ``questions``: the
+    participant's own questions and the ones they voted for (see ``questions_stage``).
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -94,6 +98,8 @@ def stage_context(
             participant_id=getattr(answer, "participant_id", None),
         )
         context.update(kind.stage_context(round, step, audience, viewer))
+    # Questions belong to the round, not to a step: open on every step or on a questions step.
+    context.update(questions_context(round, audience, questions))
     if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
@@ -200,6 +206,8 @@ def _screen_fragments(round, audience, topics, members, whole_stage):
             parts.append(render_to_string("console/presenter.html#answered", context))
         if "conduct" in topics and _on_conduct(round):
             parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
+        if "questions" in topics:
+            parts.append(_questions_fragment(round, audience, context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
@@ -272,6 +280,32 @@ def _participant_fragments(round, topics, members, whole_stage):
         fragments.extend(_group_note_lists(round, members))
     if "own-statements" in topics and _on_statements(round):
         fragments.extend(_own_statement_lists(round, members))
+    if "questions" in topics and context["questions_shown"]:
+        # The room's list is one render for every phone; own marks come from #my-questions.
+        html = render_to_string("questions/questions.html#question-list", context)
+        fragments.append((html, None))
+    if "own-questions" in topics and context["questions_shown"]:
+        fragments.extend(_own_questions(round, members))
+    return fragments
+
+
+def _questions_fragment(round, audience, context):
+    if audience == FACILITATOR:
+        return render_to_string("questions/questions.html#console", context)
+    html = render_to_string("questions/questions.html#pinned", context)
+    if on_questions_step(round):
+        html += render_to_string("questions/questions.html#projector", context)
+    return html
+
+
+def _own_questions(round, members):
+    """Each author's "Your questions", after the facilitator approved, hid or answered one."""
+    fragments = []
+    for member, mine in own_questions(round, members).items():
+        if mine[0]:
+            context = stage_context(round, PARTICIPANT, questions=mine)
+            html = render_to_string("questions/questions.html#my-questions", context)
+            fragments.append((html, {member}))
     return fragments
 
 

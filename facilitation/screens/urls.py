@@ -14,6 +14,7 @@ from .views import (
     exports,
     phone,
     projector,
+    questions,
     rejoin,
     rounds,
     statements,
@@ -289,5 +290,37 @@ urlpatterns = [
         "console/workshops/<id:workshop_id>/exports/download/",
         exports.console_download_export,
         name="console-download-export",
+    ),
+    # Questions from the room
+    path("r/<str:code>/questions/", questions.phone_ask_question, name="phone-ask-question"),
+    path(
+        "r/<str:code>/questions/<int:question_id>/withdraw/",
+        questions.phone_withdraw_question,
+        name="phone-withdraw-question",
+    ),
+    path(
+        "r/<str:code>/questions/<int:question_id>/upvote/",
+        questions.phone_upvote_question,
+        name="phone-upvote-question",
+    ),
+    path(
+        "console/rounds/<int:round_id>/questions/settings/",
+        questions.console_configure_questions,
+        name="console-configure-questions",
+    ),
+    path(
+        "console/rounds/<int:round_id>/questions/<int:question_id>/",
+        questions.console_moderate_question,
+        name="console-moderate-question",
+    ),
+    path(
+        "console/rounds/<int:round_id>/questions/unpin/",
+        questions.console_pin_question,
+        name="console-pin-question",
+    ),
+    path(
+        "console/rounds/<int:round_id>/questions/merge/",
+        questions.console_merge_questions,
+        name="console-merge-questions",
     ),
 ]

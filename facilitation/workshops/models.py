@@ -180,6 +180,7 @@ class Step(models.Model):
         PLACEMENT = "placement", _("Logic placement")
         DISCUSSION = "discussion", _("Discussion")
         CONDUCT = "conduct", _("Code of conduct")
+        QUESTIONS = "questions", _("Questions from the room")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()

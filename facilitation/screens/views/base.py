@@ -15,6 +15,7 @@ from facilitation.deliberation.discussion import own_notes as own_discussion_not
 from facilitation.deliberation.services import own_answer
 from facilitation.deliberation.statements import own_statements
 from facilitation.proxies import request_address
+from facilitation.questions.services import own_questions
 from facilitation.workshops import services
 from facilitation.workshops.groups import group_of
 from facilitation.workshops.models import Participant, Round, Step, Workshop
@@ -84,6 +85,7 @@ def phone_context(round, participant):
         group=group,
         stances=stances,
         waiting=waiting,
+        questions=own_questions(round, [participant.pk])[participant.pk],
     )
 
 
