@@ -1,4 +1,4 @@
-# Balans: one ASGI worker (daphne) per container. compose.yaml runs the production shape;
+# Balans: one ASGI worker (uvicorn, through facilitation/serve.py) per container. compose.yaml runs the production shape;
 # docs/operations.md explains it.
 FROM python:3.11-slim
 
@@ -43,5 +43,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import http.client as h, sys; c = h.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/static/balans.css'); sys.exit(c.getresponse().status >= 500)"]
 
 # Serving directly. Behind a reverse proxy add --proxy-headers (compose.yaml does), so that client
-# addresses (rate limits) and https come from X-Forwarded-For and X-Forwarded-Proto.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "facilitation.asgi:application"]
+# addresses (rate limits) and https come from X-Forwarded-For and X-Forwarded-Proto, trusted only
+# from FORWARDED_ALLOW_IPS. On SIGTERM sockets are closed with 1012 (browsers reconnect) and the
+# process exits 0.
+CMD ["python", "-m", "facilitation.serve", "--host", "0.0.0.0", "--port", "8000"]

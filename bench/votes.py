@@ -57,14 +57,12 @@ VOTE_FORM = re.compile(r'action="(/r/[^/"]+/steps/(\d+)/vote/)"')
 OPTION_BUTTON = re.compile(r'name="option" value="(\d+)"')
 
 # The ways to serve Balans, each as its command line. Pushed frames are never compressed (a push is
-# rendered once and written to thousands of sockets; deflate would cost CPU per socket), and the
-# uvicorn and granian lines are the ones Makefile, Dockerfile and compose.yaml use.
+# rendered once and written to thousands of sockets; deflate would cost CPU per socket). "uvicorn"
+# is what Makefile, Dockerfile, compose.yaml and the end-to-end tests run; the others are kept to
+# compare against (granian has no option for websocket compression and sends none).
 SERVERS = {
-    "uvicorn": [
-        "-m", "uvicorn", "--http", "httptools", "--ws", "websockets-sansio",
-        "--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log",
-        "--timeout-graceful-shutdown", "5",
-    ],
+    # facilitation/serve.py: uvicorn, httptools, websockets (sans-I/O), no per-message deflate.
+    "uvicorn": ["-m", "facilitation.serve"],
     "uvicorn-legacy": [
         "-m", "uvicorn", "--http", "httptools", "--ws", "websockets",
         "--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log",
@@ -85,6 +83,8 @@ def server_command(server, port):
     arguments = SERVERS[server]
     if server == "daphne":
         return [sys.executable, *arguments, "--bind", HOST, "--port", str(port), APP]
+    if server == "uvicorn":
+        return [sys.executable, *arguments, "--host", HOST, "--port", str(port)]
     return [sys.executable, *arguments, "--host", HOST, "--port", str(port), APP]
 
 
@@ -815,8 +815,14 @@ async def measure(target, schedule, args):
         if votes:
             log(f"{target.name}: {len(votes)} votes over {args.spread} s")
             outcome.burst_start = start = loop.time() + 0.2
-            async with asyncio.timeout(args.spread + args.timeout + 5):
-                await asyncio.gather(*(cast(phones[v.participant], v, start) for v in votes))
+            casts = [asyncio.create_task(cast(phones[v.participant], v, start)) for v in votes]
+            _done, late = await asyncio.wait(casts, timeout=args.spread + args.timeout + 5)
+            for task in late:  # counted as not acknowledged, with the reason
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+            for vote in votes:
+                if vote.sent is not None and vote.acked is None and not vote.error:
+                    vote.error = vote.error or ("no answer in time" if vote.status is None else "")
             acked = sum(1 for v in votes if v.acked)
             projector = outcome.projector
             if not await wait_for(lambda: (projector.latest_total() or 0) >= acked, args.timeout):
