@@ -39,6 +39,9 @@ CLOSE_SLOW = 1013
 # Sockets of one audience joining within this many seconds share one render of the snapshot: after
 # a restart thousands of phones reconnect within a few seconds, and a render per socket would melt.
 SNAPSHOT_WINDOW = 0.05
+# Seconds between renewals of this process's round subscriptions: group membership in
+# channels-redis expires (settings: group_expiry, an hour), and a workshop may last longer.
+GROUP_RENEWAL = 1800
 
 
 def round_group(round_id):
@@ -303,8 +306,15 @@ class LiveHub:
     async def _listen(self):
         """Receive round changes; survive a layer outage, refresh every screen when it returns."""
         failures = 0
+        renewed = asyncio.get_running_loop().time()
         while True:
             try:
+                if asyncio.get_running_loop().time() - renewed > GROUP_RENEWAL:
+                    renewed = asyncio.get_running_loop().time()
+                    for round_id in list(self.subscribed):  # group_add renews a membership
+                        await asyncio.wait_for(
+                            self.layer.group_add(round_group(round_id), self.channel), SEND_TIMEOUT
+                        )
                 missing = [r for r in list(self.sockets) if r not in self.subscribed]
                 results = [await self._subscribe(round_id) for round_id in missing]
                 if not all(results):
