@@ -18,6 +18,11 @@ import uvicorn
 APPLICATION = "facilitation.asgi:application"
 # Seconds a stopping worker waits for requests in flight (compose's stop_grace_period is longer).
 GRACEFUL_SHUTDOWN_SECONDS = 10
+# Seconds an idle keep-alive connection stays open. uvicorn's default (5 s) closes a phone's or the
+# proxy's connection just as a request may be on its way on it (the client then sees a reset, as
+# the bench did while joining 600 phones): keep it longer than the idle timeout of the proxy in
+# front (nginx's upstream keepalive_timeout is 60 s), so the proxy closes idle connections first.
+KEEP_ALIVE_SECONDS = 75
 
 
 def config(host, port, *, proxy_headers=False, forwarded_allow_ips=None, log_level="info"):
@@ -31,6 +36,7 @@ def config(host, port, *, proxy_headers=False, forwarded_allow_ips=None, log_lev
         # Django has no lifespan events; "off" spares a warning at every start.
         lifespan="off",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # Client address and https from the proxy's X-Forwarded-For and X-Forwarded-Proto, taken
         # only from FORWARDED_ALLOW_IPS (default 127.0.0.1) or --forwarded-allow-ips.
         proxy_headers=proxy_headers,
