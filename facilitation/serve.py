@@ -16,8 +16,11 @@ import sys
 import uvicorn
 
 APPLICATION = "facilitation.asgi:application"
-# Seconds a stopping worker waits for requests in flight (compose's stop_grace_period is longer).
-GRACEFUL_SHUTDOWN_SECONDS = 10
+# Seconds a stopping worker waits for requests in flight and sockets' close handshakes, then
+# cancels what is left and exits. Well below compose's stop_grace_period (15 s): with 600 sockets
+# on a loaded core the handshakes alone took longer than 10 s in the bench, and a SIGKILL then
+# would end the worker unclean.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 # Seconds an idle keep-alive connection stays open. uvicorn's default (5 s) closes a phone's or the
 # proxy's connection just as a request may be on its way on it (the client then sees a reset, as
 # the bench did while joining 600 phones): keep it longer than the idle timeout of the proxy in
