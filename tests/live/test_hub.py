@@ -15,6 +15,10 @@ from facilitation.live.push import (
     round_group,
 )
 
+# The hub renders through database_sync_to_async, which tidies the database connections of its
+# thread: after tests that used the database (pytest-django runs those first) that needs access.
+pytestmark = pytest.mark.django_db
+
 
 class Screen:
     """A socket that keeps what it was sent."""
