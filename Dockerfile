@@ -1,4 +1,4 @@
-# Balans: one ASGI worker (daphne) per container. compose.yaml runs the production shape;
+# Balans: one ASGI worker (uvicorn, through facilitation/serve.py) per container. compose.yaml runs the production shape;
 # docs/operations.md explains it.
 FROM python:3.11-slim
 
@@ -45,5 +45,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
 
 # Serving directly, HTTPS-only by default (BALANS_ENV=production). Behind a reverse proxy set
 # TRUSTED_PROXIES to its address, so that client addresses (rate limits) and https come from its
-# X-Forwarded-For and X-Forwarded-Proto (compose.yaml does); never daphne's --proxy-headers.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "facilitation.asgi:application"]
+# X-Forwarded-For and X-Forwarded-Proto (compose.yaml does); the server itself rewrites no
+# addresses (no --proxy-headers). On SIGTERM sockets are closed with 1012 (browsers reconnect) and
+# the process exits 0.
+CMD ["python", "-m", "facilitation.serve", "--host", "0.0.0.0", "--port", "8000"]

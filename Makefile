@@ -31,7 +31,7 @@ run: setup
 	$(BIN)/python manage.py ensure_facilitator
 	$(BIN)/python manage.py seed_demo --language $(DEMO_LANGUAGE) --facilitator $(FACILITATOR)
 	@echo "Balans is starting on http://$(HOST):$(PORT)/  (console: http://$(HOST):$(PORT)/console/)"
-	$(BIN)/daphne --bind $(HOST) --port $(PORT) facilitation.asgi:application
+	$(BIN)/python -m facilitation.serve --host $(HOST) --port $(PORT)
 
 test: test-sqlite test-postgres
 

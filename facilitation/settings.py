@@ -143,6 +143,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # One pooled connection per concurrent layer operation; a burst of connects must wait, not fail.
+# The hub subscribes once per round, so the operations that overlap are the pushes after commit
+# (one per write in flight) and the rate-limit cache: 1,000 per worker is ample; keep
+# workers x this below Redis's maxclients (10,000).
 REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "1000"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -151,6 +154,17 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
                 "prefix": os.environ.get("REDIS_PREFIX", "balans"),
+                # Each worker's hub has one channel and one subscription per live round (not one
+                # per socket), and pushes are paced, so a channel holds a handful of messages:
+                # 1,000 leaves room for a burst of rounds while the hub renders, and a full
+                # channel drops only a "something changed" (screens refresh on the next one).
+                "capacity": 1000,
+                # Seconds an unread message lives: older than that, the state it announces has
+                # been pushed again since (the slowest pace is 1 s).
+                "expiry": 30,
+                # A worker that died without leaving its rounds' groups is forgotten after an
+                # hour; a live one renews its subscriptions every half hour (push.GROUP_RENEWAL).
+                "group_expiry": 3600,
             },
         }
     }

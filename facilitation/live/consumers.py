@@ -72,12 +72,16 @@ class RoundConsumer(AsyncWebsocketConsumer):
             await self.close(code=refusal)
             return
         round_id, member = allowed
-        self.socket = Socket(round_id, kwargs["audience"], member, self.push)
+        self.socket = Socket(round_id, kwargs["audience"], member, self.push, self.close_slow)
         self.hub = hub_for_this_process(render_push)
         await self.hub.join(self.socket)
 
     async def push(self, text):
         await self.send(text_data=text)
+
+    async def close_slow(self, code):
+        """The hub drops a socket that does not keep up; the browser reconnects for a snapshot."""
+        await self.close(code=code)
 
     async def disconnect(self, code):
         if self.socket is not None:

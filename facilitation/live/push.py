@@ -10,7 +10,7 @@ socket does not scale; one per process does (see DESIGN.md, "Measured facts").
 import asyncio
 import logging
 import weakref
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -27,6 +27,21 @@ EVERYTHING = "*"
 # a lock, a reveal) skip the wait; tallies under a burst are paced, carrying the latest state.
 PACE = {"projector": 0.1, "facilitator": 0.25, "participant": 1.0}
 SEND_TIMEOUT = 2.0
+
+# Messages that may wait for one socket. Pushes are paced and each carries the latest state, so a
+# socket that is this far behind is not reading (a phone whose wifi went away without a goodbye):
+# it is dropped rather than buffered without bound, and resynced by the snapshot when it returns.
+OUTBOX_LIMIT = 8
+# Seconds one write may take before the socket counts as stuck (the server's transport is full).
+WRITE_TIMEOUT = 10.0
+# "Try again later": htmx's ws extension reconnects after it (as after 1006 and 1012).
+CLOSE_SLOW = 1013
+# Sockets of one audience joining within this many seconds share one render of the snapshot: after
+# a restart thousands of phones reconnect within a few seconds, and a render per socket would melt.
+SNAPSHOT_WINDOW = 0.05
+# Seconds between renewals of this process's round subscriptions: group membership in
+# channels-redis expires (settings: group_expiry, an hour), and a workshop may last longer.
+GROUP_RENEWAL = 1800
 
 
 def round_group(round_id):
@@ -51,14 +66,24 @@ async def _group_send(group, message):
     await asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_TIMEOUT)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Socket:
-    """A local websocket as the hub sees it: where it listens, for whom, and how to write to it."""
+    """A local websocket as the hub sees it: where it listens, for whom, and how to write to it.
+
+    Each socket has its own small outbox and its own writer, so a phone that stops reading fills
+    only its own outbox: then it is dropped (``close`` with ``CLOSE_SLOW``) and catches up with a
+    snapshot when it reconnects, instead of being buffered without bound or holding up the rest.
+    """
 
     round_id: int
     audience: str
     member: int | None
     send: object  # async callable taking the text to send
+    close: object = None  # async callable taking a close code
+    outbox: deque = field(default_factory=deque)
+    writer: asyncio.Task | None = None
+    ready: bool = False  # its snapshot is on its way: later pushes may follow it
+    dropped: bool = False
 
 
 @dataclass
@@ -68,6 +93,14 @@ class Pending:
     last_flush: float = 0.0
     task: asyncio.Task | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass
+class Joining:
+    """Sockets of one audience waiting for a snapshot: rendered once for all of them."""
+
+    sockets: list = field(default_factory=list)
+    done: asyncio.Future | None = None
 
 
 class LiveHub:
@@ -82,18 +115,33 @@ class LiveHub:
         self.layer = layer or get_channel_layer()
         self.sockets = defaultdict(set)  # round id -> sockets
         self.pending = defaultdict(Pending)  # (round id, audience) -> what waits to be pushed
+        self.joining = {}  # (round id, audience) -> Joining
         self.subscribed = set()
         self.channel = None
         self.listener = None
+        self.background = set()  # tasks nobody awaits, kept from the garbage collector
 
     async def join(self, socket):
-        """Start pushing to ``socket`` and send it a full snapshot."""
+        """Start pushing to ``socket``; return once its full snapshot is queued for it.
+
+        Sockets of one audience arriving within ``SNAPSHOT_WINDOW`` of each other (a reconnect
+        storm after a restart) share one render of the snapshot.
+        """
         self.sockets[socket.round_id].add(socket)
         await self._subscribe(socket.round_id)
         self._ensure_listener()
-        await self._push((socket.round_id, socket.audience), {EVERYTHING}, only=[socket])
+        key = (socket.round_id, socket.audience)
+        batch = self.joining.get(key)
+        if batch is None:
+            batch = self.joining[key] = Joining(done=asyncio.get_running_loop().create_future())
+            self._spawn(self._snapshot_later(key, batch))
+        batch.sockets.append(socket)
+        await asyncio.shield(batch.done)
 
     async def leave(self, socket):
+        socket.dropped = True
+        if socket.writer is not None and socket.writer is not asyncio.current_task():
+            socket.writer.cancel()
         sockets = self.sockets.get(socket.round_id, set())
         sockets.discard(socket)
         if not sockets:
@@ -117,6 +165,15 @@ class LiveHub:
             pending.urgent = urgent
             pending.task = asyncio.create_task(self._flush_later((round_id, audience), delay))
 
+    async def written(self, sockets=None):
+        """Wait until the outboxes of ``sockets`` (default: all) are written (for tests)."""
+        while writers := [
+            s.writer
+            for s in (sockets or [s for group in self.sockets.values() for s in group])
+            if s.writer
+        ]:
+            await asyncio.wait(writers)
+
     async def _flush_later(self, key, delay):
         if delay:
             await asyncio.sleep(delay)
@@ -126,19 +183,35 @@ class LiveHub:
             pending.task, pending.urgent = None, False
             pending.last_flush = asyncio.get_running_loop().time()
             if topics:
-                await self._push(key, topics, locked=True)
+                round_id, audience = key
+                targets = [
+                    s for s in self.sockets.get(round_id, ()) if s.audience == audience and s.ready
+                ]
+                await self._push(key, topics, targets)
 
-    async def _push(self, key, topics, only=None, locked=False):
-        """Render once per audience (per variant) and write to the local sockets."""
-        if not locked:
+    async def _snapshot_later(self, key, batch):
+        """Render one snapshot for every socket that joined meanwhile, under the audience's lock,
+        so that no push rendered before it can reach a socket after it."""
+        try:
+            await asyncio.sleep(SNAPSHOT_WINDOW)
             async with self.pending[key].lock:
-                return await self._push(key, topics, only, locked=True)
-        round_id, audience = key
-        targets = [s for s in (only or self.sockets.get(round_id, ())) if s.audience == audience]
+                if self.joining.get(key) is batch:
+                    del self.joining[key]
+                targets = [s for s in batch.sockets if not s.dropped]
+                await self._push(key, {EVERYTHING}, targets)
+                for socket in targets:
+                    socket.ready = True
+        finally:
+            if not batch.done.done():
+                batch.done.set_result(None)
+
+    async def _push(self, key, topics, targets):
+        """Render once per audience (per variant) and queue the texts for ``targets``."""
         if not targets:
             return
         from channels.db import database_sync_to_async
 
+        round_id, audience = key
         members = sorted({s.member for s in targets if s.member is not None})
         try:
             variants = await database_sync_to_async(self.render)(
@@ -147,12 +220,57 @@ class LiveHub:
         except Exception:
             logger.exception("Rendering a live update for round %s failed", round_id)
             return
-        sends = []
         for text, receivers in variants:
             for socket in targets:
                 if receivers is None or socket.member in receivers:
-                    sends.append(socket.send(text))
-        await asyncio.gather(*sends, return_exceptions=True)
+                    self._deliver(socket, text)
+
+    def _deliver(self, socket, text):
+        """Queue ``text`` for one socket; a socket whose outbox is full is dropped."""
+        if socket.dropped:
+            return
+        if len(socket.outbox) >= OUTBOX_LIMIT:
+            self._drop(socket)
+            return
+        socket.outbox.append(text)
+        if socket.writer is None:
+            socket.writer = asyncio.create_task(self._write(socket))
+
+    async def _write(self, socket):
+        """The socket's own writer: sends its outbox in order, then ends."""
+        try:
+            while socket.outbox and not socket.dropped:
+                text = socket.outbox.popleft()
+                await asyncio.wait_for(socket.send(text), WRITE_TIMEOUT)
+        except TimeoutError:
+            self._drop(socket)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            # The connection is gone; the consumer's disconnect will make it leave.
+            logger.debug("A live socket of round %s failed", socket.round_id, exc_info=True)
+            socket.dropped = True
+        finally:
+            socket.writer = None
+            if socket.dropped:
+                socket.outbox.clear()
+
+    def _drop(self, socket):
+        """Stop writing to a socket that does not keep up; tell it to reconnect for a snapshot."""
+        if socket.dropped:
+            return
+        logger.info("Dropping a live socket of round %s that does not keep up", socket.round_id)
+        self._spawn(self.leave(socket))
+        if socket.close is not None:
+            self._spawn(_close_quietly(socket, CLOSE_SLOW))
+        socket.dropped = True
+        socket.outbox.clear()
+
+    def _spawn(self, coroutine):
+        task = asyncio.create_task(coroutine)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        return task
 
     async def _subscribe(self, round_id):
         """Add this process's channel to the round's group; False if the layer is unreachable."""
@@ -188,8 +306,15 @@ class LiveHub:
     async def _listen(self):
         """Receive round changes; survive a layer outage, refresh every screen when it returns."""
         failures = 0
+        renewed = asyncio.get_running_loop().time()
         while True:
             try:
+                if asyncio.get_running_loop().time() - renewed > GROUP_RENEWAL:
+                    renewed = asyncio.get_running_loop().time()
+                    for round_id in list(self.subscribed):  # group_add renews a membership
+                        await asyncio.wait_for(
+                            self.layer.group_add(round_group(round_id), self.channel), SEND_TIMEOUT
+                        )
                 missing = [r for r in list(self.sockets) if r not in self.subscribed]
                 results = [await self._subscribe(round_id) for round_id in missing]
                 if not all(results):
@@ -213,6 +338,14 @@ class LiveHub:
                 continue
             if message.get("type") == "round.changed":
                 self.heard(message["round"], set(message["topics"]), message.get("urgent", False))
+
+
+async def _close_quietly(socket, code):
+    """Close a socket that may be stuck: the server's keep-alive pings reap it if this cannot."""
+    try:
+        await asyncio.wait_for(socket.close(code), WRITE_TIMEOUT)
+    except Exception:
+        logger.debug("Closing a slow socket of round %s failed", socket.round_id, exc_info=True)
 
 
 _hubs = weakref.WeakKeyDictionary()

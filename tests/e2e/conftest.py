@@ -77,7 +77,7 @@ def postgres_redis_deployment(tmp_path):
 
 @pytest.fixture
 def start_server(request, tmp_path):
-    """``start_server(env, port=None, name=...)`` starts daphne; every one is stopped afterwards.
+    """``start_server(env, port=None, name=...)`` starts a server; every one is stopped afterwards.
 
     Request it after the deployment fixture, so the servers stop before their database goes.
     """

@@ -1,7 +1,7 @@
-"""Real Balans servers for end-to-end tests: daphne subprocesses, their data, and HTTP clients.
+"""Real Balans servers for end-to-end tests: server subprocesses, their data, and HTTP clients.
 
-Nothing here is mocked: each server is ``daphne facilitation.asgi:application`` in its own process,
-set up with the same management commands an operator runs.
+Nothing here is mocked: each server is ``python -m facilitation.serve`` (what ``make run`` and the
+Docker image run) in its own process, set up with the same management commands an operator runs.
 """
 
 import contextlib
@@ -26,7 +26,6 @@ from psycopg import sql
 from tests.services import postgres_admin_url
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 FACILITATOR = "e2e-facilitator"
 FACILITATOR_PASSWORD = "a long end-to-end pass phrase"
 TIMEOUT = 10.0
@@ -217,7 +216,7 @@ def facilitate(env, round_id, *actions):
 
 
 class BalansServer:
-    """One daphne process serving Balans on 127.0.0.1:``port``, its output kept in a log file."""
+    """One server process serving Balans on 127.0.0.1:``port``, its output kept in a log file."""
 
     def __init__(self, env, port=None, *, name="balans", log_dir=None):
         self.env = env
@@ -243,16 +242,16 @@ class BalansServer:
         self._log.write(f"--- starting {self.name} on port {self.port}\n")
         self._log.flush()
         started_at = self._log.tell()
-        command = [BIN / "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        command = [sys.executable, "-m", "facilitation.serve", "--port", str(self.port)]
         self.process = subprocess.Popen(
-            [*command, "facilitation.asgi:application"],
+            command,
             cwd=ROOT,
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
         # Ready once this process says it listens (not some other one on the port) and answers.
-        listening = f"Listening on TCP address 127.0.0.1:{self.port}".encode()
+        listening = f"running on http://127.0.0.1:{self.port}".encode()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

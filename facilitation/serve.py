@@ -1,0 +1,79 @@
+"""Serve Balans: uvicorn with the options the measurements chose (bench/README.md).
+
+    python -m facilitation.serve --host 0.0.0.0 --port 8000 [--proxy-headers]
+
+uvicorn with httptools and the sans-I/O ``websockets`` implementation served the hall best of
+daphne, granian and uvicorn's other implementations. Pushed frames are not compressed: one push
+is rendered once and written to thousands of sockets, and per-message deflate would cost CPU and
+memory per socket. On SIGTERM uvicorn closes every websocket with 1012 (service restart), which
+the htmx ws extension reconnects on, waits for requests in flight, and this exits 0.
+"""
+
+import argparse
+import signal
+import sys
+
+import uvicorn
+
+APPLICATION = "facilitation.asgi:application"
+# Seconds a stopping worker waits for requests in flight and sockets' close handshakes, then
+# cancels what is left and exits. Well below compose's stop_grace_period (15 s): with 600 sockets
+# on a loaded core the handshakes alone took longer than 10 s in the bench, and a SIGKILL then
+# would end the worker unclean.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+# Seconds an idle keep-alive connection stays open. uvicorn's default (5 s) closes a phone's or the
+# proxy's connection just as a request may be on its way on it (the client then sees a reset, as
+# the bench did while joining 600 phones): keep it longer than the idle timeout of the proxy in
+# front (nginx's upstream keepalive_timeout is 60 s), so the proxy closes idle connections first.
+KEEP_ALIVE_SECONDS = 75
+
+
+def config(host, port, *, proxy_headers=False, forwarded_allow_ips=None, log_level="info"):
+    return uvicorn.Config(
+        APPLICATION,
+        host=host,
+        port=port,
+        http="httptools",
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        # Django has no lifespan events; "off" spares a warning at every start.
+        lifespan="off",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        # Client address and https from the proxy's X-Forwarded-For and X-Forwarded-Proto, taken
+        # only from FORWARDED_ALLOW_IPS (default 127.0.0.1) or --forwarded-allow-ips.
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=False,
+        log_level=log_level,
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--proxy-headers", action="store_true", help="behind a reverse proxy")
+    parser.add_argument("--forwarded-allow-ips", help="addresses of the proxy (comma-separated)")
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    server = uvicorn.Server(
+        config(
+            args.host,
+            args.port,
+            proxy_headers=args.proxy_headers,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            log_level=args.log_level,
+        )
+    )
+    # After a graceful shutdown uvicorn raises the signal that stopped it again, with the handler
+    # that was there before it; without one the exit status would read "killed by SIGTERM". A
+    # deliberate stop is a clean exit, so that handler does nothing.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda number, frame: None)
+    server.run()
+    return 0 if server.started else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
