@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from facilitation.deliberation.annotations import heat_map, own_annotations, placed_annotations
 from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group, own_notes
+from facilitation.deliberation.finding_parts import finding_parts, shown_part
 from facilitation.deliberation.models import Annotation
 from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import answer_key, answered_count, own_answers
@@ -52,7 +53,9 @@ def join_url(round, base_url):
 def qr_svg(url):
     # segno builds the SVG from the URL alone; nothing a participant typed goes into it.
     return mark_safe(  # noqa: S308
-        segno.make(url, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
+        segno.make(url, error="m").svg_inline(
+            scale=10, border=2, dark="#000", light="#fff", omitsize=True
+        )
     )
 
 
@@ -132,12 +135,24 @@ def wall(step, placed):
 
 def finding_context(step, audience, own_notes):
     placed = placed_annotations(step)
+    parts, part = finding_parts(step.body), shown_part(step)
     context = {
         "paragraphs": paragraphs(step, heat_map(step, placed)),
         "wall": wall(step, placed),
         "noted": len(placed),
         "premoderate": bool(step.settings.get("premoderate")),
+        "parts": len(parts),
+        "part": part + 1,
     }
+    if audience == PROJECTOR and len(parts) > 1:
+        # A long finding: the projector shows one part, and the notes on that part.
+        start, end = parts[part]
+        context["paragraphs"] = [
+            p for p in context["paragraphs"] if start <= p["sentences"][0]["start"] < end
+        ]
+        context["wall"] = [
+            g for g in context["wall"] if not g["detached"] and start <= g["start"] < end
+        ]
     if audience == PARTICIPANT:
         context["codebook"] = list(step.round.workshop.codes.all())
         context["reactions"] = Annotation.Reaction.choices
@@ -153,12 +168,41 @@ def results_context(step, kind):
     context = {"results": kind.results(step)}
     if step.rerun_of_id:
         context["then_now"] = then_and_now(step, context["results"])
+        if context["then_now"] is not None:
+            context["then_now_rows"] = paired_rows(context["then_now"].rows)
     if step.current_pass > 1 and kind.answers.compare:
         context["first_results"] = kind.results(step, 1)
         context["comparison"] = kind.answers.compare(
             step, context["first_results"], context["results"]
         )
+        # Choices compare option by option (a placement compares people's moves instead).
+        if isinstance(context["comparison"], list):
+            context["compare_rows"] = paired_rows(
+                (option.label, first, second) for option, first, second in context["comparison"]
+            )
     return context
+
+
+def paired_rows(rows):
+    """Rows of a two-vote comparison, ``(label, first, second)``, with the change between them.
+
+    ``first`` is None for an option the earlier vote did not have; the change is in percentage
+    points, and ``direction`` is "up", "down" or "same" (None without a first value).
+    """
+    paired = []
+    for label, first, second in rows:
+        change = None if first is None else second.percent - first.percent
+        direction = None if change is None else "up" if change > 0 else "down" if change else "same"
+        paired.append(
+            {
+                "label": label,
+                "first": first,
+                "second": second,
+                "change": change,
+                "direction": direction,
+            }
+        )
+    return paired
 
 
 def timer_choices():

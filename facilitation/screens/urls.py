@@ -67,6 +67,11 @@ urlpatterns = [
         name="console-premoderation",
     ),
     path(
+        "console/rounds/<int:round_id>/steps/<int:step_id>/finding-part/",
+        annotations.console_finding_part,
+        name="console-finding-part",
+    ),
+    path(
         "console/rounds/<int:round_id>/steps/<int:step_id>/<slug:action>/",
         console.console_step_action,
         name="console-step-action",
