@@ -50,7 +50,7 @@ PROBLEMS = """([labelFloor, bodyFloor]) => {
     const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     if (!ownText) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
-    const body = el.closest(".prose, .finding-text, .stage-question .step > h1");
+    const body = !el.matches(".heat-count") && el.closest(".prose, .finding-text, .step > h1");
     const floor = (body ? bodyFloor : labelFloor) * frame.h;
     if (size < floor - 0.5)
       problems.push(`text ${size.toFixed(1)}px < ${floor.toFixed(1)}px: ` + name(el));
@@ -67,7 +67,7 @@ def settled(page):
 def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_server, new_page):
     server = start_server(sqlite_deployment)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+    for old in SCREENSHOTS.glob("*.jpeg"):
         old.unlink()
     print(f"\nScreenshots of every projector state: {SCREENSHOTS}")
     pages = {
@@ -84,15 +84,17 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
             for (width, height), page in pages.items():
                 page.goto(f"{server.url}/projector/{projector_key}/")
                 settled(page)
-                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
+                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.jpeg", quality=85)
                 found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
                 if found:
                     problems[f"{name} at {width}x{height}"] = found
-            # Once per kind of step (and the lobby), the projector passes axe.
+            # Once per kind of step (and the lobby), before and with results, it passes axe.
             kind = name.split("-")[2] if name.count("-") > 2 else name
-            if kind not in checked_axe:
-                checked_axe.add(kind)
-                assert serious_violations(pages[SIZES[0]]) == [], name
+            key = (kind, any(word in name for word in ("revealed", "then-now", "report")))
+            if key not in checked_axe:
+                checked_axe.add(key)
+                if violations := serious_violations(pages[SIZES[0]]):
+                    problems[f"{name}: axe"] = violations
     finally:
         driver.close()
         report = "\n".join(
