@@ -169,7 +169,7 @@ def step_states(round, step, people, by, rng, *, stress):
         yield "answers"
         services.conceal_results(step, by=by)
         yield "hidden"
-        answer(round, step, people, by, rng)
+        answer(round, step, people[len(people) // 2 :], by, rng)
         services.reveal_results(step, by=by)
         yield "revealed"
         services.lock_voting(step, by=by)
@@ -178,7 +178,7 @@ def step_states(round, step, people, by, rng, *, stress):
             open_second_pass(step, by=by)
             answer(round, step, people[: len(people) // 2], by, rng)
             yield "second-hidden"
-            answer(round, step, people, by, rng)
+            answer(round, step, people[len(people) // 2 :], by, rng)
             services.reveal_results(step, by=by)
             yield "second-revealed"
     elif step.kind == Step.Kind.FINDING:

@@ -67,7 +67,7 @@ def settled(page):
 def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_server, new_page):
     server = start_server(sqlite_deployment)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.jpeg"):
+    for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
     print(f"\nScreenshots of every projector state: {SCREENSHOTS}")
     pages = {
@@ -84,7 +84,7 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
             for (width, height), page in pages.items():
                 page.goto(f"{server.url}/projector/{projector_key}/")
                 settled(page)
-                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.jpeg", quality=85)
+                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
                 found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
                 if found:
                     problems[f"{name} at {width}x{height}"] = found
