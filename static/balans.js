@@ -236,7 +236,8 @@ document.addEventListener("click", (event) => {
 })();
 
 /* The projector fits its frame: lower --fit until the stage's body no longer overflows (every size
-   in the CSS stops at its floor), then stack the results under the question, then hide the last
+   in the CSS stops at its floor), then stack the results under the question, then put each option
+   on one row beside its bar, then hide the last
    items of long lists (saying how many are left out). Never a scroll bar. --fit and the marks
    live on the body, not on #stage: htmx copies the attributes of a swapped #stage, and an
    inline style copied that way is refused by the Content Security Policy. */
@@ -279,14 +280,17 @@ document.addEventListener("click", (event) => {
     var stage = document.querySelector("#stage[data-fit]");
     var body = stage && stage.querySelector(".stage-body");
     if (!body) return;
-    body.classList.remove("stacked");
+    body.classList.remove("stacked", "compact");
     body.querySelectorAll(".fit-more").forEach(function (more) { more.remove(); });
     body.querySelectorAll("[data-fit-trim] > li[hidden]").forEach(function (item) { item.hidden = false; });
     shrink(body);
-    if (overflows(body) && stage.classList.contains("has-results")) {
-      body.classList.add("stacked");
-      shrink(body);
-    }
+    // Results the whole width under the question; then each option on one row beside its bar.
+    ["stacked", "compact"].forEach(function (layout) {
+      if (overflows(body) && stage.classList.contains("has-results")) {
+        body.classList.add(layout);
+        shrink(body);
+      }
+    });
     if (overflows(body)) trim(body);
     body.setAttribute("data-fitted", "");
   }
