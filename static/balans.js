@@ -410,6 +410,8 @@ document.addEventListener("click", (event) => {
       if (said) said.textContent = button.dataset.copied;
     }, function () { /* not allowed: the code is on the screen to write down */ });
   });
+})();
+
 // The room's questions: one list for every phone; one's own questions and votes come with one's
 // own stage (#my-questions), so the upvote button is hidden on them here. Sorting is local.
 (function () {
@@ -450,4 +452,77 @@ document.addEventListener("click", (event) => {
   document.addEventListener("DOMContentLoaded", markQuestions);
   document.addEventListener("htmx:afterSettle", markQuestions);
   document.addEventListener("htmx:wsAfterMessage", markQuestions);
+})();
+
+/* The projector fits its frame: lower --fit until the stage's body no longer overflows (every size
+   in the CSS stops at its floor), then stack the results under the question, then put each option
+   on one row beside its bar, then hide the last
+   items of long lists (saying how many are left out). Never a scroll bar. --fit and the marks
+   live on the body, not on #stage: htmx copies the attributes of a swapped #stage, and an
+   inline style copied that way is refused by the Content Security Policy. */
+(function () {
+  "use strict";
+  var LOWEST = 0.4, STEP = 0.05;
+
+  function overflows(body) {
+    return body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
+  }
+
+  function shrink(body) {
+    var fit = 1;
+    body.style.setProperty("--fit", fit);
+    while (overflows(body) && fit > LOWEST) {
+      fit = Math.round((fit - STEP) * 100) / 100;
+      body.style.setProperty("--fit", fit);
+    }
+  }
+
+  function trim(body) {
+    var lists = Array.prototype.slice.call(body.querySelectorAll("[data-fit-trim]")).reverse();
+    lists.forEach(function (list) {
+      var items = Array.prototype.filter.call(list.children, function (item) { return item.tagName === "LI"; });
+      var kept = items.length, more = null;
+      while (overflows(body) && kept > 0) {
+        kept -= 1;
+        items[kept].hidden = true;
+        if (!more) {
+          more = document.createElement("p");
+          more.className = "fit-more";
+          list.insertAdjacentElement("afterend", more);
+        }
+        more.textContent = list.dataset.fitTrim.replace("%s", items.length - kept);
+      }
+    });
+  }
+
+  function fitStage() {
+    var stage = document.querySelector("#stage[data-fit]");
+    var body = stage && stage.querySelector(".stage-body");
+    if (!body) return;
+    body.classList.remove("stacked", "compact");
+    body.querySelectorAll(".fit-more").forEach(function (more) { more.remove(); });
+    body.querySelectorAll("[data-fit-trim] > li[hidden]").forEach(function (item) { item.hidden = false; });
+    shrink(body);
+    // Results the whole width under the question; then each option on one row beside its bar.
+    ["stacked", "compact"].forEach(function (layout) {
+      if (overflows(body) && stage.classList.contains("has-results")) {
+        body.classList.add(layout);
+        shrink(body);
+      }
+    });
+    if (overflows(body)) trim(body);
+    body.setAttribute("data-fitted", "");
+  }
+
+  var pending = false;
+  function fitSoon() {
+    fitStage();  // at once, so what is painted already fits; and again once the layout settled
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; fitStage(); });
+  }
+  document.addEventListener("DOMContentLoaded", fitSoon);
+  document.addEventListener("htmx:afterSettle", fitSoon);
+  document.addEventListener("htmx:wsAfterMessage", fitSoon);
+  window.addEventListener("resize", fitSoon);
 })();

@@ -2,9 +2,10 @@
 console's moderation list."""
 
 from facilitation.deliberation.annotations import heat_map, placed_annotations
+from facilitation.deliberation.finding_parts import finding_parts, shown_part
 from facilitation.deliberation.models import Annotation
 
-from .audiences import FACILITATOR, PARTICIPANT
+from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
 from .reading import paragraphs
 
 
@@ -38,12 +39,24 @@ def wall(step, placed):
 
 def finding_context(round, step, audience, viewer):
     placed = placed_annotations(step)
+    parts, part = finding_parts(step.body), shown_part(step)
     context = {
         "paragraphs": paragraphs(step, heat_map(step, placed)),
         "wall": wall(step, placed),
         "noted": len(placed),
         "premoderate": bool(step.settings.get("premoderate")),
+        "parts": len(parts),
+        "part": part + 1,
     }
+    if audience == PROJECTOR and len(parts) > 1:
+        # A long finding: the projector shows one part, and the notes on that part.
+        start, end = parts[part]
+        context["paragraphs"] = [
+            p for p in context["paragraphs"] if start <= p["sentences"][0]["start"] < end
+        ]
+        context["wall"] = [
+            g for g in context["wall"] if not g["detached"] and start <= g["start"] < end
+        ]
     if audience == PARTICIPANT:
         context["codebook"] = list(step.round.workshop.codes.all())
         context["reactions"] = Annotation.Reaction.choices

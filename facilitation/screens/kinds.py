@@ -24,6 +24,28 @@ from .discussion_stage import discussion_context
 from .finding_stage import finding_context
 
 
+def paired_rows(rows):
+    """Rows of a two-vote comparison, ``(label, first, second)``, with the change between them.
+
+    ``first`` is None for an option the earlier vote did not have; the change is in percentage
+    points, and ``direction`` is "up", "down" or "same" (None without a first value).
+    """
+    paired = []
+    for label, first, second in rows:
+        change = None if first is None else second.percent - first.percent
+        direction = None if change is None else "up" if change > 0 else "down" if change else "same"
+        paired.append(
+            {
+                "label": label,
+                "first": first,
+                "second": second,
+                "change": change,
+                "direction": direction,
+            }
+        )
+    return paired
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What differs between two phones looking at the same step: their own notes (for edit and
@@ -73,11 +95,18 @@ class StepKind:
         context = {"results": self.results(step)}
         if step.rerun_of_id:
             context["then_now"] = then_and_now(step, context["results"])
+            if context["then_now"] is not None:
+                context["then_now_rows"] = paired_rows(context["then_now"].rows)
         if step.current_pass > 1 and self.answers.compare:
             context["first_results"] = self.results(step, 1)
             context["comparison"] = self.answers.compare(
                 step, context["first_results"], context["results"]
             )
+            # Choices compare option by option (a placement compares people's moves instead).
+            if isinstance(context["comparison"], list):
+                context["compare_rows"] = paired_rows(
+                    (option.label, first, second) for option, first, second in context["comparison"]
+                )
         return context
 
     def partial(self, name):

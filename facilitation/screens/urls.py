@@ -73,6 +73,11 @@ urlpatterns = [
         name="console-premoderation",
     ),
     path(
+        "console/rounds/<id:round_id>/steps/<id:step_id>/finding-part/",
+        annotations.console_finding_part,
+        name="console-finding-part",
+    ),
+    path(
         "console/rounds/<id:round_id>/steps/<id:step_id>/<slug:action>/",
         console.console_step_action,
         name="console-step-action",

@@ -17,6 +17,7 @@ from facilitation.deliberation.annotations import (
     plus_one,
     set_premoderation,
 )
+from facilitation.deliberation.finding_parts import show_finding_part
 from facilitation.deliberation.models import Annotation
 from facilitation.identifiers import is_whole_number, parse_id
 from facilitation.workshops import services
@@ -163,3 +164,16 @@ def console_premoderation(request, round_id, step_id):
         error = _("Say whether notes should wait for approval.")
         return console_stage(request, round, error=error, status=400)
     return act(request, round, lambda by: set_premoderation(step, on == "1", by=by))
+
+
+@login_required
+@require_POST
+def console_finding_part(request, round_id, step_id):
+    """Show another part of a long finding on the projector (the console's next/previous part)."""
+    round = facilitated_round(request, round_id)
+    step = get_object_or_404(Step, pk=step_id, round=round)
+    part = request.POST.get("part", "")
+    if not part.isdigit() or int(part) < 1:
+        error = _("Choose the part of the finding to show.")
+        return console_stage(request, round, error=error, status=400)
+    return act(request, round, lambda by: show_finding_part(step, part=int(part) - 1, by=by))

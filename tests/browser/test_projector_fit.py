@@ -1,0 +1,113 @@
+"""The projector fits its frame: every step kind in every state, at three projector sizes.
+
+The demo and a stress workshop (the longest content a facilitator can give) are walked state by
+state through the domain functions (``projector_states``); one page per size follows. In each
+state nothing visible of the stage may reach past the frame or under the footer, the stage may not
+scroll, and no text may be smaller than the floor (2.2 % of the frame's height; the question's
+text 3.3 %). Screenshots of every state go to var/screenshots/projector-fit/ for a person to look.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.projector_states import StateDriver
+from tests.browser.test_every_kind import serious_violations
+from tests.e2e.server import ROOT
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1920, 1080), (1280, 720), (1024, 768)]
+SCREENSHOTS = ROOT / "var" / "screenshots" / "projector-fit"
+LABEL_FLOOR, BODY_FLOOR = 0.022, 0.033
+
+# Runs in the page: what does not fit, as readable lines (empty when all is well).
+PROBLEMS = """([labelFloor, bodyFloor]) => {
+  const problems = [];
+  const frame = {w: window.innerWidth, h: window.innerHeight};
+  const stage = document.getElementById("stage");
+  const footer = stage.querySelector(".join-footer");
+  const limit = footer ? footer.getBoundingClientRect().top : frame.h;
+  const classes = (el) => typeof el.className === "string" && el.className.trim()
+    ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + classes(el) +
+    " «" + (el.textContent || "").trim().slice(0, 40) + "»";
+  if (document.scrollingElement.scrollHeight > frame.h + 1) problems.push("the page scrolls");
+  if (document.scrollingElement.scrollWidth > frame.w + 1) problems.push("it scrolls sideways");
+  for (const box of [stage, ...stage.querySelectorAll("*")]) {
+    const style = getComputedStyle(box);
+    if (["auto", "scroll"].includes(style.overflowY) && box.scrollHeight > box.clientHeight + 1)
+      problems.push("scrolls: " + name(box));
+  }
+  for (const el of stage.querySelectorAll("*")) {
+    if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    if (el.closest(".visually-hidden, .cloud-counts, .md")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const inFooter = footer && footer.contains(el);
+    if (r.left < -1 || r.right > frame.w + 1 || r.top < -1 || r.bottom > frame.h + 1)
+      problems.push("past the frame: " + name(el));
+    else if (!inFooter && r.bottom > limit + 1) problems.push("under the footer: " + name(el));
+    const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!ownText) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    const body = !el.matches(".heat-count") && el.closest(".prose, .finding-text, .step > h1");
+    const floor = (body ? bodyFloor : labelFloor) * frame.h;
+    if (size < floor - 0.5)
+      problems.push(`text ${size.toFixed(1)}px < ${floor.toFixed(1)}px: ` + name(el));
+  }
+  return problems;
+}"""
+
+
+def settled(page):
+    """The stage is in and the fitting script has sized it."""
+    expect(page.locator("#stage > .stage-body[data-fitted]")).to_have_count(1)
+
+
+def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_server, new_page):
+    server = start_server(sqlite_deployment)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    print(f"\nScreenshots of every projector state: {SCREENSHOTS}")
+    pages = {
+        size: new_page(
+            f"projector {size[0]}x{size[1]}", viewport={"width": size[0], "height": size[1]}
+        )
+        for size in SIZES
+    }
+    driver = StateDriver(sqlite_deployment)
+    problems, seen, checked_axe = {}, [], set()
+    try:
+        for name, projector_key in driver:
+            seen.append(name)
+            for (width, height), page in pages.items():
+                page.goto(f"{server.url}/projector/{projector_key}/")
+                settled(page)
+                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
+                found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
+                if found:
+                    problems[f"{name} at {width}x{height}"] = found
+            # Once per kind of step (and the lobby), before and with results, it passes axe.
+            kind = name.split("-")[2] if name.count("-") > 2 else name
+            key = (kind, any(word in name for word in ("revealed", "then-now", "report")))
+            if key not in checked_axe:
+                checked_axe.add(key)
+                if violations := serious_violations(pages[SIZES[0]]):
+                    problems[f"{name}: axe"] = violations
+    finally:
+        driver.close()
+        report = "\n".join(
+            f"{state}:\n  " + "\n  ".join(found) for state, found in problems.items()
+        )
+        (SCREENSHOTS / "problems.txt").write_text(report or "none\n")
+    kinds = {name.split("-")[2] for name in seen if not name.endswith("lobby")}
+    assert {"finding", "dilemma", "discussion", "conduct", "statements", "lobby"} <= kinds | {
+        "lobby"
+    }, seen
+    assert any(name.endswith("then-now") for name in seen)
+    assert any("second-revealed" in name for name in seen)
+    assert problems == {}, "\n".join(
+        f"{state}:\n  " + "\n  ".join(found[:8]) for state, found in problems.items()
+    )
+    assert new_page.errors() == {}
