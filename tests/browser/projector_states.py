@@ -151,17 +151,14 @@ def states(*, stress):
 
 def step_states(round, step, people, by, rng, *, stress):
     from facilitation.deliberation.answer_kinds import ANSWER_KINDS
-    from facilitation.deliberation.sample_activity import (
-        SAMPLE_TEXTS,
-        annotate_findings,
-        work_on_the_code,
-    )
+    from facilitation.deliberation.demo import sample_content
+    from facilitation.deliberation.sample_activity import annotate_findings, work_on_the_code
     from facilitation.deliberation.services import open_second_pass
     from facilitation.workshops import services
     from facilitation.workshops.groups import RANDOM, group_of, split_into_groups
     from facilitation.workshops.models import Step
 
-    texts = SAMPLE_TEXTS["en"]
+    texts = sample_content("en")
     services.go_to_step(round, step, by=by)
     yield "before"
     if step.kind in ANSWER_KINDS:
@@ -204,11 +201,12 @@ def step_states(round, step, people, by, rng, *, stress):
 
 
 def answer(round, step, people, by, rng):
-    from facilitation.deliberation.sample_activity import SAMPLE_TEXTS, sample_payload
+    from facilitation.deliberation.demo import sample_content
+    from facilitation.deliberation.sample_activity import sample_payload
     from facilitation.deliberation.services import submit_answer
 
     for person in people:
-        payload = sample_payload(step, rng, SAMPLE_TEXTS["en"])
+        payload = sample_payload(step, rng, sample_content("en"))
         if payload is not None:
             submit_answer(step, person, payload)
 

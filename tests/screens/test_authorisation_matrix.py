@@ -33,6 +33,7 @@ from facilitation.deliberation.discussion import add_note
 from facilitation.deliberation.models import Statement
 from facilitation.deliberation.services import cast_vote
 from facilitation.live.routing import websocket_urlpatterns
+from facilitation.questions.services import ask_question, configure_questions
 from facilitation.workshops import services
 from facilitation.workshops.groups import split_into_groups
 from facilitation.workshops.models import Step, Workshop
@@ -145,6 +146,9 @@ MATRIX = {
     "phone-propose-clause": PHONE_ACTION,
     "phone-propose-amendment": PHONE_ACTION,
     "phone-endorse": PHONE_ACTION,
+    "phone-ask-question": PHONE_ACTION,
+    "phone-withdraw-question": PHONE_ACTION,
+    "phone-upvote-question": PHONE_ACTION,
     "conduct-page": READING,
     "conduct-compare": READING,
     "conduct-print": READING,
@@ -184,6 +188,12 @@ MATRIX = {
     "console-conduct-merge-amendments": CONSOLE_ACTION,
     "console-conduct-propose": CONSOLE_ACTION,
     "console-conduct-open": CONSOLE_ACTION,
+    "console-finding-part": CONSOLE_ACTION,
+    # Questions from the room.
+    "console-configure-questions": CONSOLE_ACTION,
+    "console-moderate-question": CONSOLE_ACTION,
+    "console-pin-question": CONSOLE_ACTION,
+    "console-merge-questions": CONSOLE_ACTION,
     # Authoring.
     "console-workshop-new": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "console-workshop-import": {"GET": SIGNED_IN, "POST": SIGNED_IN},
@@ -243,6 +253,8 @@ def _world(facilitator, workshop, live_round):
     )
     services.go_to_step(live_round, finding, by=facilitator)
     version = conduct.latest_version(workshop)
+    configure_questions(live_round, open_any_time=True, premoderate=False, by=facilitator)
+    question = ask_question(live_round, participant, text="A question of ours")
     # A deleted step, for the agenda's undo.
     spare = live_round.steps.filter(kind=Step.Kind.OPEN_TEXT).get()
     deleted = delete_step(spare, by=facilitator)
@@ -276,6 +288,7 @@ def _world(facilitator, workshop, live_round):
         "response_id": response.pk,
         "participant_id": participant.pk,
         "event_id": deleted.pk,
+        "question_id": question.pk,
         "number": version.number if version else 1,
         "pk": clause.pk,
         # The admin's words.

@@ -15,13 +15,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from facilitation.deliberation.demo import load_demo_workshop
+from facilitation.deliberation.demo import load_demo_workshop, sample_content
 from facilitation.deliberation.rounds import new_round_from
-from facilitation.deliberation.sample_activity import (
-    SAMPLE_ACTIVITIES,
-    SAMPLE_TEXTS,
-    add_sample_round,
-)
+from facilitation.deliberation.sample_activity import SAMPLE_ACTIVITIES, add_sample_round
 from facilitation.deliberation.services import open_second_pass
 from facilitation.live.push import EVERYTHING
 from facilitation.screens.kinds import kind_of
@@ -137,7 +133,7 @@ def walk_room(walk, round, facilitator, phones):
             for activity in activities:
                 # The sample round proposed these clauses already: a refusal is fine.
                 with contextlib.suppress(services.ActionRefused):
-                    activity(round, step, crowd, facilitator, rng, SAMPLE_TEXTS["sv"])
+                    activity(round, step, crowd, facilitator, rng, sample_content("sv"))
 
     everywhere("lobby")
     for step in round.ordered_steps():
