@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "facilitation.workshops",
     "facilitation.deliberation",
+    "facilitation.fieldnotes",
     "facilitation.screens",
     "facilitation.live",
     "facilitation.research",
