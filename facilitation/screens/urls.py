@@ -10,6 +10,7 @@ from .views import (
     console,
     discussion,
     exports,
+    fieldnotes,
     phone,
     projector,
     rejoin,
@@ -27,6 +28,26 @@ urlpatterns = [
     path("console/", console.console_home, name="console-home"),
     path("console/rounds/<int:round_id>/", console.console_round, name="console-round"),
     path("console/rounds/<int:round_id>/go/", console.console_go_to, name="console-go-to"),
+    path(
+        "console/rounds/<int:round_id>/observe/",
+        fieldnotes.console_observe,
+        name="console-observe",
+    ),
+    path(
+        "console/rounds/<int:round_id>/observe/now/",
+        fieldnotes.console_observe_now,
+        name="console-observe-now",
+    ),
+    path(
+        "console/rounds/<int:round_id>/field-notes/",
+        fieldnotes.console_write_field_note,
+        name="console-write-field-note",
+    ),
+    path(
+        "console/rounds/<int:round_id>/field-notes/<int:note_id>/delete/",
+        fieldnotes.console_delete_field_note,
+        name="console-delete-field-note",
+    ),
     path(
         "console/rounds/<int:round_id>/new-round/",
         rounds.console_new_round,
