@@ -44,6 +44,11 @@ urlpatterns = [
         name="console-write-field-note",
     ),
     path(
+        "console/rounds/<int:round_id>/field-notes/<int:note_id>/edit/",
+        fieldnotes.console_edit_field_note,
+        name="console-edit-field-note",
+    ),
+    path(
         "console/rounds/<int:round_id>/field-notes/<int:note_id>/delete/",
         fieldnotes.console_delete_field_note,
         name="console-delete-field-note",

@@ -158,3 +158,33 @@ class TestWhatItShows:
             .get(reverse("console-exports", args=[finding_round.workshop_id]))
             .content.decode()
         )
+
+
+class TestRewording:
+    def test_the_author_rewords_and_the_links_stay(self, finding_round, researcher, note):
+        response = logged_in(researcher).post(
+            reverse("console-edit-field-note", args=[finding_round.pk, note.pk]),
+            {"text": "P01 leads, then stops."},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert "P01 leads, then stops." in response.content.decode()
+        note.refresh_from_db()
+        assert note.text == "P01 leads, then stops." and note.participant is not None
+
+    def test_an_empty_wording_is_refused_and_the_note_kept(self, finding_round, researcher, note):
+        response = logged_in(researcher).post(
+            reverse("console-edit-field-note", args=[finding_round.pk, note.pk]),
+            {"text": "  "},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 400
+        assert "Write something before saving a field note." in response.content.decode()
+        note.refresh_from_db()
+        assert note.text == "P01 leads the table."
+
+    def test_someone_else_gets_not_found(self, finding_round, stranger, note):
+        response = logged_in(stranger).post(
+            reverse("console-edit-field-note", args=[finding_round.pk, note.pk]), {"text": "x"}
+        )
+        assert response.status_code == 404

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from facilitation.fieldnotes.models import FieldNote
 from facilitation.fieldnotes.services import (
     delete_field_note,
+    edit_field_note,
     listed_notes,
     may_observe,
     write_field_note,
@@ -102,3 +103,23 @@ def console_delete_field_note(request, round_id, note_id):
     round = observed_round(request, round_id)
     note = get_object_or_404(FieldNote, pk=note_id, round=round)
     return _after(request, round, lambda: delete_field_note(note, by=request.user))
+
+
+@login_required
+@require_POST
+def console_edit_field_note(request, round_id, note_id):
+    """Reword one's own note; whom it is about and its codes stay as they were."""
+    round = observed_round(request, round_id)
+    note = get_object_or_404(FieldNote, pk=note_id, round=round)
+    return _after(
+        request,
+        round,
+        lambda: edit_field_note(
+            note,
+            by=request.user,
+            text=request.POST.get("text", ""),
+            participant_id=note.participant_id,
+            group_id=note.group_id,
+            code_ids=list(note.codes.values_list("pk", flat=True)),
+        ),
+    )
