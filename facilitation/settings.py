@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "facilitation.workshops",
     "facilitation.deliberation",
     "facilitation.questions",
+    "facilitation.fieldnotes",
     "facilitation.screens",
     "facilitation.live",
     "facilitation.research",

@@ -38,17 +38,21 @@ from django.utils.translation import gettext_lazy
 
 from facilitation.deliberation.anchoring import anchor
 from facilitation.deliberation.models import Annotation, Code
+from facilitation.fieldnotes.models import FieldNote
+from facilitation.fieldnotes.services import observer_names
 from facilitation.workshops.models import BreakoutGroup, Event, Step, ValueLogic
 
 from .scope import iso
-from .tables import scope_steps
+from .tables import scope_field_notes, scope_steps
 from .tabular import stream_zip
 from .texts import (
     ANONYMOUS,
+    OBSERVER,
     annotation_notes,
     contributions_to,
     describe_event,
     facilitation_events,
+    field_notes_in,
     one_line,
     selector_of,
 )
@@ -204,6 +208,11 @@ class QdaNote:
     created_by: str  # a user GUID of the project (see ``Project.user``)
     created_at: datetime
     modified_at: datetime
+    # A field note: the step whose source it is linked to (NoteRef), the participant whose case
+    # it is linked to (a coding with the case's code and the case's SourceRef), and its codes.
+    step_id: int | None = None
+    participant_id: int | None = None
+    code_names: tuple[str, ...] = ()
 
 
 def facilitation_log_notes(project):
@@ -233,8 +242,39 @@ def facilitation_log_notes(project):
                 )
 
 
-# Where the project's notes come from; a later capability (field notes) adds its own function.
-NOTE_SOURCES: list[Callable[["Project"], Iterable[QdaNote]]] = [facilitation_log_notes]
+def field_note_notes(project):
+    """Each observer's field note, owned by the observer (O1, O2, ...) and named for its round,
+    step and time."""
+    scope = project.scope
+    observers = observer_names(scope.workshop)
+    for c in field_notes_in(scope, scope_field_notes(scope).select_related("round")):
+        note = FieldNote.objects.select_related("round", "step").get(pk=c.record_id)
+        where = f"{note.step.position}. {one_line(note.step.title)}" if note.step else _("lobby")
+        observer = observers.get(note.author_id) or str(OBSERVER)
+        yield QdaNote(
+            guid=guid("field-note", c.record_id),
+            name=_("Field note %(observer)s – %(round)s – %(where)s – %(time)s")
+            % {
+                "observer": observer,
+                "round": note.round.title,
+                "where": where,
+                "time": c.at.strftime("%H:%M:%S"),
+            },
+            text=(f"[{c.label}] " if c.label else "") + c.text,
+            created_by=project.user(guid("user", "observer", observer), observer),
+            created_at=c.at,
+            modified_at=c.modified,
+            step_id=note.step_id,
+            participant_id=note.participant_id if scope.pseudonym(note.participant_id) else None,
+            code_names=c.code_names,
+        )
+
+
+# Where the project's notes come from; a later capability adds its own function.
+NOTE_SOURCES: list[Callable[["Project"], Iterable[QdaNote]]] = [
+    facilitation_log_notes,
+    field_note_notes,
+]
 
 
 class Project:
@@ -246,8 +286,11 @@ class Project:
         self.export_user = self.user(guid("user", "balans-export"), _("Balans export"))
         steps = list(scope_steps(scope).select_related("round"))
         self.findings = [s for s in steps if s.kind == Step.Kind.FINDING]
+        # Field notes are the project's notes, not participants' text in a source.
         self.written = [
-            (s, contributions_to(scope, s)) for s in steps if s.kind != Step.Kind.FINDING
+            (s, [c for c in contributions_to(scope, s) if c.kind != "field_note"])
+            for s in steps
+            if s.kind != Step.Kind.FINDING
         ]
         self.written = [(s, found) for s, found in self.written if found]
         group_ids = {c.group_id for _s, found in self.written for c in found if c.group_id}
@@ -266,6 +309,8 @@ class Project:
             .values_list("step_id", "last")
         )
         self.selections_of = {}  # participant id -> selection GUIDs, for the cases
+        self.notes_of = {}  # participant id -> GUIDs of field notes about them, for the cases
+        self.source_elements = {}  # step id -> its TextSource, for field notes' NoteRefs
         self.texts = {}  # file name in the archive -> its plain text
 
     def user(self, user_guid, name):
@@ -306,10 +351,16 @@ class Project:
         for step, found in self.written:
             self.written_source(sources, step, found)
         variables = self.variables(root)
+        notes = [note for source in NOTE_SOURCES for note in source(self)]
+        for note in notes:
+            if note.participant_id in self.codebook.cases:
+                self.notes_of.setdefault(note.participant_id, []).append(note.guid)
+            # A step shown without anything written on it has no source to link the note to.
+            if (source := self.source_elements.get(note.step_id)) is not None:
+                sub(source, "NoteRef", targetGUID=note.guid)
         self.cases(root, variables)
         if len(sources):
             root.append(sources)
-        notes = [note for source in NOTE_SOURCES for note in source(self)]
         if notes:
             notes_element = sub(root, "Notes")
             for note in notes:
@@ -337,11 +388,23 @@ class Project:
             modifiedDateTime=moment(note.modified_at),
         )
         sub(element, "PlainTextContent", note.text)
+        codes = [self.codebook.by_name[n] for n in note.code_names if n in self.codebook.by_name]
+        if note.participant_id in self.codebook.cases:
+            codes.append(self.codebook.cases[note.participant_id][1])
+        for code_guid in codes:
+            coding = sub(
+                element,
+                "Coding",
+                guid=guid("coding", note.guid, code_guid),
+                creatingUser=note.created_by,
+                creationDateTime=moment(note.created_at),
+            )
+            sub(coding, "CodeRef", targetGUID=code_guid)
 
     def source(self, sources, step, text, *, by, created, modified):
         source_guid = guid("source", step.pk)
         self.texts[f"{source_guid}.txt"] = text
-        return sub(
+        self.source_elements[step.pk] = element = sub(
             sources,
             "TextSource",
             guid=source_guid,
@@ -352,6 +415,7 @@ class Project:
             modifyingUser=by,
             modifiedDateTime=moment(modified),
         )
+        return element
 
     def finding_source(self, sources, step):
         text = step.body
@@ -476,6 +540,8 @@ class Project:
                 variable_value = sub(case, "VariableValue")
                 sub(variable_value, "VariableRef", targetGUID=variable_guid)
                 sub(variable_value, "TextValue", value if isinstance(value, str) else str(value))
+            for note_guid in self.notes_of.get(p.pk, []):
+                sub(case, "SourceRef", targetGUID=note_guid)
             for selection_guid in self.selections_of.get(p.pk, []):
                 sub(case, "SelectionRef", targetGUID=selection_guid)
 

@@ -24,6 +24,7 @@ from facilitation.deliberation.models import (
     Response,
     Statement,
 )
+from facilitation.fieldnotes.models import FieldNote
 from facilitation.workshops.models import Participant, Round, Workshop
 
 # Rows are read from the database in chunks of this size, so memory stays flat for big workshops.
@@ -191,6 +192,17 @@ class ExportScope:
             return set()
         return set(
             DiscussionNote.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
+                "pk", flat=True
+            )
+        )
+
+    @cached_property
+    def removed_field_note_ids(self):
+        """Field notes about withdrawn participants, when the workshop removes what they did."""
+        if not (self.removes_withdrawn and self.withdrawn_ids):
+            return set()
+        return set(
+            FieldNote.objects.filter(participant_id__in=self.withdrawn_ids).values_list(
                 "pk", flat=True
             )
         )

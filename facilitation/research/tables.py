@@ -26,6 +26,8 @@ from facilitation.deliberation.models import (
     Response,
     Statement,
 )
+from facilitation.fieldnotes.models import FieldNote
+from facilitation.fieldnotes.services import observer_names
 from facilitation.questions.models import Question, QuestionVote
 from facilitation.workshops.models import (
     Attendance,
@@ -398,6 +400,39 @@ def question_vote_rows(scope):
         yield (v.question_id, scope.pseudonym(v.participant_id), iso(v.created_at))
 
 
+def scope_field_notes(scope):
+    """The observers' field notes. A note about a participant who withdrew is left out when the
+    workshop removes what they contributed, and kept without the link when it anonymises."""
+    notes = scope.in_rounds(FieldNote.objects.all())
+    if scope.removes_withdrawn and scope.withdrawn_ids:
+        notes = notes.exclude(participant_id__in=scope.withdrawn_ids)
+    return (
+        notes.select_related("step", "group")
+        .prefetch_related("codes")
+        .order_by("round__created_at", "round_id", "created_at", "pk")
+    )
+
+
+def field_note_rows(scope):
+    observers = observer_names(scope.workshop)
+    for n in scope_field_notes(scope).iterator(chunk_size=CHUNK_SIZE):
+        yield (
+            n.pk,
+            n.round_id,
+            n.step_id or "",
+            n.step.position if n.step else "",
+            observers.get(n.author_id, ""),
+            scope.pseudonym(n.participant_id),
+            n.group_id or "",
+            n.group.number if n.group else "",
+            n.text,
+            joined(sorted(c.name for c in n.codes.all())),
+            n.deleted,
+            iso(n.created_at),
+            iso(n.updated_at),
+        )
+
+
 # ---- the code of conduct ----------------------------------------------------------------------
 
 
@@ -581,6 +616,7 @@ def kept_events(scope, only=None):
             "note": scope.removed_note_ids,
             "clause": scope.removed_clause_ids,
         },
+        "fieldnote.": {"field_note": scope.removed_field_note_ids},
     }
     events = scope_events(scope)
     if only is not None:
@@ -622,6 +658,9 @@ def named_payload(scope, event):
             if isinstance(members, list)
         }
         return {**payload, "groups": groups}
+    if event.kind.startswith("fieldnote.") and "about" in payload:
+        # The participant a field note is about, by pseudonym (none once they withdrew).
+        return {**payload, "about": scope.pseudonym(payload["about"]) or None}
     if event.kind == "groups.placed" and isinstance(payload.get("placed"), dict):
         placed = {
             scope.pseudonym(int(pk)): number
@@ -633,6 +672,8 @@ def named_payload(scope, event):
 
 
 def actor(event):
+    if event.kind.startswith("fieldnote."):
+        return "observer"
     if event.user_id:
         return "facilitator"
     if event.participant_id:
@@ -951,6 +992,33 @@ TABLES = [
         question_vote_rows,
     ),
     Table(
+        "field_notes",
+        "One row per field note an observer (a facilitator or researcher of the workshop) "
+        "wrote while a round ran; participants never see them.",
+        (
+            Column("field_note_id", INTEGER, "identifier of the field note"),
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column("step_id", INTEGER, "the step on screen when it was written; empty: the lobby"),
+            Column("step_position", INTEGER, "that step's place in the agenda"),
+            Column(
+                "observer",
+                TEXT,
+                "who wrote it: O1, O2, ... (numbered by their first field note in the workshop; "
+                "never an account name)",
+            ),
+            Column("participant", TEXT, "the participant it is about, if any; " + PARTICIPANT),
+            Column("group_id", INTEGER, "the breakout group it is about (see `breakout_groups`)"),
+            Column("group_number", INTEGER, "that group's number in its round"),
+            Column("text", TEXT, "the note (its latest wording; edits are in `events`)"),
+            Column("codes", LIST, "codes of the codebook it was tagged with (see `codes`)"),
+            Column("deleted", BOOLEAN, "deleted by its author (kept in the record)"),
+            Column("created_at", DATETIME, "when it was written"),
+            Column("updated_at", DATETIME, "when it last changed"),
+        ),
+        field_note_rows,
+        nested_under="round",
+    ),
+    Table(
         "clauses",
         "One row per clause proposed for the workshop's code of conduct, whatever became of it.",
         (
@@ -1131,8 +1199,8 @@ TABLES = [
             Column(
                 "actor",
                 TEXT,
-                "`participant`, `facilitator` or `system`",
-                ("participant", "facilitator", "system"),
+                "`participant`, `facilitator`, `observer` (a field note) or `system`",
+                ("participant", "facilitator", "observer", "system"),
             ),
             Column(
                 "kind",

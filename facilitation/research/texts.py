@@ -24,11 +24,19 @@ from facilitation.deliberation.models import (
     Response,
     Statement,
 )
+from facilitation.fieldnotes.services import observer_names
 from facilitation.questions.models import Question
 from facilitation.workshops.models import Event, Step
 
 from .scope import CHUNK_SIZE, ExportScope, clean_payload, iso
-from .tables import kept_events, scope_amendments, scope_annotations, scope_clauses, scope_steps
+from .tables import (
+    kept_events,
+    scope_amendments,
+    scope_annotations,
+    scope_clauses,
+    scope_field_notes,
+    scope_steps,
+)
 from .tabular import csv_value
 
 ANONYMOUS = gettext_lazy("Anonymous")
@@ -50,6 +58,8 @@ class Contribution:
     label: str = ""
     group_id: int | None = None  # the breakout group a discussion note was written in
     modified_at: datetime | None = None  # when it last changed, if it can change
+    # Who speaks, when it is not a participant: "Observer" for a field note.
+    speaker: str = ""
 
     @property
     def modified(self):
@@ -228,6 +238,36 @@ def proposals_in(scope, events):
 
 
 CLAUSE_LABEL = gettext_lazy("proposes a clause")
+OBSERVER = gettext_lazy("Observer")
+
+
+def field_notes_on(scope: ExportScope, step: Step) -> Iterator[Contribution]:
+    """The observers' field notes written while ``step`` was on screen."""
+    return field_notes_in(scope, scope_field_notes(scope).filter(step=step))
+
+
+def field_notes_in(scope, notes):
+    """Field notes (deleted ones left out) as the ``Observer`` speaking: the observer and whom
+    the note is about in brackets, so speaker coding sees only "Observer"."""
+    observers = observer_names(scope.workshop)
+    for n in notes.filter(deleted=False):
+        about_whom = [observers.get(n.author_id, "")]
+        about_whom.append(scope.pseudonym(n.participant_id))
+        if n.group is not None:
+            about_whom.append(str(n.group.name))
+        yield Contribution(
+            n.created_at,
+            None,
+            n.text,
+            "field_note",
+            n.pk,
+            code_names=tuple(sorted(c.name for c in n.codes.all())),
+            label=", ".join(part for part in about_whom if part),
+            group_id=n.group_id,
+            modified_at=n.updated_at,
+            speaker=str(OBSERVER),
+        )
+
 
 CONTRIBUTIONS: list[Callable[[ExportScope, Step], Iterator[Contribution]]] = [
     open_text_answers,
@@ -236,6 +276,7 @@ CONTRIBUTIONS: list[Callable[[ExportScope, Step], Iterator[Contribution]]] = [
     discussion_notes,
     conduct_proposals,
     questions_asked,
+    field_notes_on,
 ]
 
 
@@ -247,6 +288,10 @@ def contributions_to(scope, step):
 
 def speaker(scope, participant_id):
     return scope.speaker(participant_id) or str(ANONYMOUS)
+
+
+def speaker_of(scope, c):
+    return c.speaker or speaker(scope, c.participant_id)
 
 
 def one_line(text):
@@ -281,7 +326,14 @@ def transcript_chunks(scope, *, bom=False):
                 if text := one_line(c.text):
                     if c.hidden:
                         text += " " + _("[hidden from the room]")
-                    yield paragraph(speaker(scope, c.participant_id), about(c) + text, first)
+                    yield paragraph(speaker_of(scope, c), about(c) + text, first)
+        lobby = list(field_notes_in(scope, scope_field_notes(scope).filter(round=round, step=None)))
+        if lobby:
+            where = _("%(round)s, the lobby") % {"round": one_line(round.title)}
+            yield paragraph(facilitator, f"[{where}]", first)
+            first = False
+            for c in lobby:
+                yield paragraph(speaker_of(scope, c), about(c) + one_line(c.text), first)
         between = list(proposals_between_steps(scope, round))
         if between:
             where = _("%(round)s, code of conduct between steps") % {"round": one_line(round.title)}
@@ -359,6 +411,9 @@ FACILITATION_EVENTS = {
     "conduct.open_any_time": gettext_lazy("Proposals open at any time switched"),
     "conduct.version_frozen": gettext_lazy("Code of conduct frozen for the round"),
     "conduct.carried_forward": gettext_lazy("Code of conduct carried into this round"),
+    "fieldnote.written": gettext_lazy("Field note written"),
+    "fieldnote.edited": gettext_lazy("Field note edited"),
+    "fieldnote.deleted": gettext_lazy("Field note deleted"),
 }
 # Facilitator acts that change or judge what a participant contributed: the moderation log.
 MODERATION_KINDS = (
@@ -427,6 +482,19 @@ def describe_conduct(payload):
     return "; ".join(parts)
 
 
+def describe_field_note(event, payload, scope):
+    """``O1 on P03: the note``: the observer, whom it is about, and its text."""
+    who = observer_names(scope.workshop).get(event.user_id, "") if scope else ""
+    about_whom = [scope.pseudonym(payload.get("about")) if scope else ""]
+    if payload.get("group"):
+        about_whom.append(_("Group %(number)d") % {"number": payload["group"]})
+    about_whom = ", ".join(part for part in about_whom if part)
+    if about_whom:
+        who = _("%(observer)s on %(whom)s") % {"observer": who, "whom": about_whom}
+    text = one_line(payload.get("text", ""))
+    return f"{who}: {text}" if who else text
+
+
 def describe_event(event, step, scope=None):
     payload = clean_payload(event.payload) if isinstance(event.payload, dict) else {}
     action = str(FACILITATION_EVENTS.get(event.kind, event.kind))
@@ -440,6 +508,8 @@ def describe_event(event, step, scope=None):
         detail = _("on") if payload.get("on") else _("off")
     elif event.kind.startswith("groups."):
         detail = describe_groups(event, payload, scope)
+    elif event.kind.startswith("fieldnote."):
+        detail = describe_field_note(event, payload, scope)
     elif event.kind.startswith("conduct.") or event.kind == "discussion.note_proposed":
         detail = describe_conduct(payload)
     elif "exact" in payload or "text" in payload:

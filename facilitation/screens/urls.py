@@ -12,6 +12,7 @@ from .views import (
     console,
     discussion,
     exports,
+    fieldnotes,
     phone,
     projector,
     questions,
@@ -33,6 +34,31 @@ urlpatterns = [
     path("console/", console.console_home, name="console-home"),
     path("console/rounds/<id:round_id>/", console.console_round, name="console-round"),
     path("console/rounds/<id:round_id>/go/", console.console_go_to, name="console-go-to"),
+    path(
+        "console/rounds/<id:round_id>/observe/",
+        fieldnotes.console_observe,
+        name="console-observe",
+    ),
+    path(
+        "console/rounds/<id:round_id>/observe/now/",
+        fieldnotes.console_observe_now,
+        name="console-observe-now",
+    ),
+    path(
+        "console/rounds/<id:round_id>/field-notes/",
+        fieldnotes.console_write_field_note,
+        name="console-write-field-note",
+    ),
+    path(
+        "console/rounds/<id:round_id>/field-notes/<id:note_id>/edit/",
+        fieldnotes.console_edit_field_note,
+        name="console-edit-field-note",
+    ),
+    path(
+        "console/rounds/<id:round_id>/field-notes/<id:note_id>/delete/",
+        fieldnotes.console_delete_field_note,
+        name="console-delete-field-note",
+    ),
     path(
         "console/rounds/<id:round_id>/new-round/",
         rounds.console_new_round,
@@ -299,32 +325,32 @@ urlpatterns = [
     # Questions from the room
     path("r/<str:code>/questions/", questions.phone_ask_question, name="phone-ask-question"),
     path(
-        "r/<str:code>/questions/<int:question_id>/withdraw/",
+        "r/<str:code>/questions/<id:question_id>/withdraw/",
         questions.phone_withdraw_question,
         name="phone-withdraw-question",
     ),
     path(
-        "r/<str:code>/questions/<int:question_id>/upvote/",
+        "r/<str:code>/questions/<id:question_id>/upvote/",
         questions.phone_upvote_question,
         name="phone-upvote-question",
     ),
     path(
-        "console/rounds/<int:round_id>/questions/settings/",
+        "console/rounds/<id:round_id>/questions/settings/",
         questions.console_configure_questions,
         name="console-configure-questions",
     ),
     path(
-        "console/rounds/<int:round_id>/questions/<int:question_id>/",
+        "console/rounds/<id:round_id>/questions/<id:question_id>/",
         questions.console_moderate_question,
         name="console-moderate-question",
     ),
     path(
-        "console/rounds/<int:round_id>/questions/unpin/",
+        "console/rounds/<id:round_id>/questions/unpin/",
         questions.console_pin_question,
         name="console-pin-question",
     ),
     path(
-        "console/rounds/<int:round_id>/questions/merge/",
+        "console/rounds/<id:round_id>/questions/merge/",
         questions.console_merge_questions,
         name="console-merge-questions",
     ),
