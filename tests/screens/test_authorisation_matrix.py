@@ -32,6 +32,7 @@ from facilitation.deliberation.authoring import delete_step
 from facilitation.deliberation.discussion import add_note
 from facilitation.deliberation.models import Statement
 from facilitation.deliberation.services import cast_vote
+from facilitation.fieldnotes.services import write_field_note
 from facilitation.live.routing import websocket_urlpatterns
 from facilitation.questions.services import ask_question, configure_questions
 from facilitation.workshops import services
@@ -84,6 +85,8 @@ def same(outcome):
 CONSOLE = row(LOGIN, LOGIN, LOGIN, OK, OK, NOT_FOUND, NOT_FOUND)
 # Research exports: the facilitators and the workshop's researchers.
 EXPORTS = row(LOGIN, LOGIN, LOGIN, OK, OK, OK, NOT_FOUND)
+# A field note: its author (here the facilitator) only; other observers are refused.
+AUTHOR = row(LOGIN, LOGIN, LOGIN, OK, FORBIDDEN, FORBIDDEN, NOT_FOUND)
 # Pages of one's own (the list of one's workshops, a new workshop): any signed-in person.
 SIGNED_IN = row(LOGIN, LOGIN, LOGIN, OK, OK, OK, OK)
 # A phone's action: only a browser that joined this round reaches it; others get the join page.
@@ -189,6 +192,12 @@ MATRIX = {
     "console-conduct-propose": CONSOLE_ACTION,
     "console-conduct-open": CONSOLE_ACTION,
     "console-finding-part": CONSOLE_ACTION,
+    # Field notes: the workshop's facilitators and researchers observe; a note is its author's.
+    "console-observe": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-observe-now": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-write-field-note": {"GET": SIGNED_IN_NO_METHOD, "POST": EXPORTS},
+    "console-edit-field-note": {"GET": SIGNED_IN_NO_METHOD, "POST": AUTHOR},
+    "console-delete-field-note": {"GET": SIGNED_IN_NO_METHOD, "POST": AUTHOR},
     # Questions from the room.
     "console-configure-questions": CONSOLE_ACTION,
     "console-moderate-question": CONSOLE_ACTION,
@@ -255,6 +264,10 @@ def _world(facilitator, workshop, live_round):
     version = conduct.latest_version(workshop)
     configure_questions(live_round, open_any_time=True, premoderate=False, by=facilitator)
     question = ask_question(live_round, participant, text="A question of ours")
+    bos_question = ask_question(
+        live_round, services.join_round(live_round, display_name="Bo"), text="Bo asks"
+    )
+    field_note = write_field_note(live_round, by=facilitator, text="Bo changed the room's mind")
     # A deleted step, for the agenda's undo.
     spare = live_round.steps.filter(kind=Step.Kind.OPEN_TEXT).get()
     deleted = delete_step(spare, by=facilitator)
@@ -289,6 +302,13 @@ def _world(facilitator, workshop, live_round):
         "participant_id": participant.pk,
         "event_id": deleted.pk,
         "question_id": question.pk,
+        # Routes whose id is another kind's than the world's word of that name.
+        "routes": {
+            "console-edit-field-note": {"note_id": field_note.pk},
+            "console-delete-field-note": {"note_id": field_note.pk},
+            # One votes for someone else's question, withdraws one's own.
+            "phone-upvote-question": {"question_id": bos_question.pk},
+        },
         "number": version.number if version else 1,
         "pk": clause.pk,
         # The admin's words.
@@ -324,7 +344,7 @@ def row_for(key):
 
 
 def url_for(key, pattern_text, entry, words):
-    kwargs = dict(ROUTE_WORDS.get(key, {}))
+    kwargs = {**ROUTE_WORDS.get(key, {}), **words.get("routes", {}).get(key, {})}
     names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern_text)
     for converter_name, regex_name in names:
         name = converter_name or regex_name
