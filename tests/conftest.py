@@ -111,3 +111,15 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request (LocaleMiddleware) leaves its
+    language active in the thread, and a later test must not read English as Swedish."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -17,6 +17,8 @@ def ask_questions(round, step, participants, facilitator, rng, texts):
     first_finding = round.ordered_steps().filter(kind=Step.Kind.FINDING).first()
     if step != first_finding or len(participants) < 3:
         return
+    if facilitator is None or not round.workshop.is_facilitated_by(facilitator):
+        return  # a sample round played without a facilitator of the workshop asks nothing
     services.configure_questions(round, open_any_time=True, premoderate=False, by=facilitator)
     asked = [
         services.ask_question(round, participants[i], text=text)

@@ -21,9 +21,12 @@ CONSOLE_PAGE = 100
 
 
 def board_for_screens(round):
-    """The round's board without creating one (a page view writes nothing)."""
-    board = QuestionBoard.objects.filter(round_id=round.pk).select_related("pinned").first()
-    return board or QuestionBoard(round_id=round.pk)
+    """The round's board without creating one (a page view writes nothing), read once per
+    render of the round however many variants it renders."""
+    if not hasattr(round, "_question_board"):
+        board = QuestionBoard.objects.filter(round_id=round.pk).select_related("pinned").first()
+        round._question_board = board or QuestionBoard(round_id=round.pk)
+    return round._question_board
 
 
 def on_questions_step(round):

@@ -243,12 +243,12 @@ class TestModerating:
         assert event.payload["previous"] == "pending"
         answer(step, participant, waiting, "agree")
 
-    def test_rejecting_a_waiting_statement_only_updates_the_console(
+    def test_rejecting_a_waiting_statement_updates_the_console_and_tells_its_author(
         self, waiting, facilitator, step
     ):
         with mock.patch("facilitation.deliberation.statements.notify_round") as notify:
             moderate_statement(waiting, approve=False, by=facilitator)
-        notify.assert_called_once_with(step.round_id, "results")
+        notify.assert_called_once_with(step.round_id, "results", "own-statements", urgent=True)
         assert waiting.status == Statement.Status.REJECTED
         assert Event.objects.filter(kind="statement.rejected").count() == 1
 

@@ -153,7 +153,7 @@ class TestPhone:
         response = client.post(
             add_url(live_round, on_discussion), {"group": groups[0].pk, "text": "Hej"}
         )
-        assert "Join this workshop round first." in response.content.decode()
+        assert "Join this workshop round before adding notes." in response.content.decode()
         assert not DiscussionNote.objects.exists()
 
     def test_a_vote_on_a_discussion_is_refused_with_a_message(

@@ -136,7 +136,8 @@ class TestConsoleForms:
         refused(console.post(url, {"title": "Next", "copy": [bad]}), "Choose steps from the list")
 
     @fuzz
-    @given(bad=bad_ids)
+    # An empty round means "every round" (the exports page's default), so it is not a bad id here.
+    @given(bad=bad_ids.filter(bool))
     def test_the_round_of_an_export(self, console, workshop, bad):
         url = f"/console/workshops/{workshop.pk}/exports/download/"
         refused(console.get(url, {"format": "csv", "round": bad}), NOT_FOUND)

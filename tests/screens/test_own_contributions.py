@@ -59,8 +59,13 @@ class TestStatementsOfOnesOwn:
             {"statement": approved.pk, "answer": "agree"},
             **HTMX,
         )
+        # The lean answer response replaces only the answer section: the waiting statement,
+        # listed outside it, stays on the phone as it was.
         assert response.status_code == 200
-        assert "Waiting for the facilitator's approval" in response.content.decode()
+        assert f'id="answer-{step.pk}"' in response.content.decode()
+        assert 'id="stage"' not in response.content.decode()
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        assert "Waiting for the facilitator's approval" in page
 
     def test_a_rejection_is_pushed_to_its_author_at_once(
         self, live_round, step, participant, other_participant, facilitator

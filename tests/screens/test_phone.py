@@ -173,7 +173,7 @@ class TestVote:
         response = client.post(
             vote_url(dilemma_round, dilemma), {"option": dilemma.options.first().pk}
         )
-        assert "Join this workshop round first" in response.content.decode()
+        assert "Join this workshop round before answering" in response.content.decode()
         assert not Response.objects.exists()
 
     def test_a_step_of_another_round_is_not_found(self, phone, dilemma_round, facilitator):

@@ -235,7 +235,7 @@ class TestSubmittingOnThePhone:
 
     def test_a_stranger_cannot_submit(self, client, live_round, step):
         response = client.post(statement_url(live_round, step), {"text": "Sneaky"})
-        assert "Join this workshop round first" in response.content.decode()
+        assert "Join this workshop round before answering" in response.content.decode()
         assert not Statement.objects.filter(text="Sneaky").exists()
 
     def test_a_step_of_another_round_is_not_found(self, phone, live_round, facilitator):
