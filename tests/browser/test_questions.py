@@ -30,7 +30,7 @@ def test_the_room_asks_votes_and_the_projector_shows_the_pinned_question(
 
     # Anna asks (markup stays text); Bo sees it live and votes; Anna cannot vote for her own.
     anna.get_by_label("Your question").fill("Why <b>leave</b> Snapchat?")
-    anna.get_by_role("button", name="Ask").click()
+    anna.get_by_role("button", name="Ask", exact=True).click()
     expect(anna.locator("#my-questions")).to_contain_text("Why <b>leave</b> Snapchat?")
     own = anna.locator("#question-list [data-question]").first
     expect(own.locator(".upvote button")).to_be_hidden()
