@@ -73,9 +73,6 @@ def questions_context(round, audience, mine=None):
         pinned = next((q for q in room if q.pk == board.pinned_id), None)
         context["pinned_question"] = pinned
     if audience == PARTICIPANT:
-        # A stage pushed to many phones carries nobody's own questions: the phone keeps the
-        # "Your questions" it has (hx-preserve) until its own action or an own-questions push.
-        context["keep_own_questions"] = mine is None
         own, voted = mine or ([], set())
         context["own_questions"] = own
         context["own_question_ids"] = " ".join(str(q.pk) for q in own)
