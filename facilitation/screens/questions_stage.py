@@ -4,8 +4,8 @@ question and board, the console's moderation lists.
 The room's list is the same for every phone (one render); a phone's own questions and the ones
 it voted for are in ``#my-questions``, rendered for that person with their own stage (page load,
 the response to their action, an ``own-questions`` push), and ``balans.js`` marks the shared
-list from it (as the notes wall does). A stage pushed to many phones keeps each phone's
-``#my-questions`` as it is (``hx-preserve``), so it costs no render per author.
+list from it (as the notes wall does). A whole stage pushed to many phones carries nobody's own
+questions (a known gap: "Your questions" shows again with the person's next action).
 """
 
 from facilitation.questions.models import Question, QuestionBoard
