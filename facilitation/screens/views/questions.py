@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from facilitation.identifiers import parse_id
 from facilitation.questions import services
 from facilitation.questions.models import Question
 
@@ -126,9 +127,9 @@ def console_pin_question(request, round_id):
 def console_merge_questions(request, round_id):
     """The console's one merge picker: ``duplicate`` is folded into ``into``."""
     round = facilitated_round(request, round_id)
-    ids = [request.POST.get("duplicate", ""), request.POST.get("into", "")]
-    if not all(i.isdigit() and len(i) <= 18 for i in ids):
+    ids = [parse_id(request.POST.get("duplicate", "")), parse_id(request.POST.get("into", ""))]
+    if None in ids:
         error = _("Choose the two questions to merge from the lists.")
         return console_stage(request, round, error=error, status=400)
-    duplicate, into = (_question_of(round, int(i)) for i in ids)
+    duplicate, into = (_question_of(round, pk) for pk in ids)
     return act(request, round, lambda by: services.merge_question(duplicate, into=into, by=by))
