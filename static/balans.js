@@ -169,60 +169,78 @@
   }
 })();
 
-// Discussions: a note being typed survives a live update of the stage (someone moved between
-// groups, a new split), which re-renders the form. Only live updates: after one's own "Add note"
-// the form comes back empty on purpose.
-(function () {
-  "use strict";
-  var typed = null;
-  document.addEventListener("htmx:wsBeforeMessage", function () {
-    var field = document.querySelector(".discussion .note-form textarea");
-    typed = field && field.value ? { id: field.id, value: field.value, focused: document.activeElement === field } : null;
-  });
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    var field = typed && document.getElementById(typed.id);
-    if (field && !field.value) {
-      field.value = typed.value;
-      if (typed.focused) field.focus();
-    }
-    typed = null;
-  });
-})();
-
 /* The code of conduct: a print page's button prints it (to paper or PDF). */
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
 
-/* The code of conduct: pushes and replies replace #conduct while someone may be typing an
-   objection, a new wording or a clause. Keep what they were doing (open disclosures, what they
-   typed or ticked, the caret), except in the form they just sent successfully. */
+/* A push can replace the element a form's reply is meant for (#stage, say) while the request
+   is on its way; the reply would then land in the detached old element and be lost. After each
+   push, a request in flight is pointed at the element that now has its target's id. */
 (function () {
   "use strict";
-  var FIELDS = "textarea[id], input[id]:not([type=hidden]), select[id]";
+  var inFlight = new Set();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var request = event.detail;
+    if (!request.xhr || !request.target) return;
+    inFlight.add(request);
+    request.xhr.addEventListener("loadend", function () { inFlight.delete(request); });
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    inFlight.forEach(function (request) {
+      var target = request.target;
+      if (target.isConnected || !target.id) return;
+      var current = document.getElementById(target.id);
+      if (current) request.target = current;
+    });
+  });
+})();
+
+/* A live update re-renders forms someone may be using: a question or a note half typed, a box
+   ticked on the console, an open disclosure. Whatever was typed, ticked or opened (and the caret)
+   survives every push, on every page. A reply to one's own form is different: it comes back as
+   the server says, except on the code of conduct, where the other forms keep what they held
+   and a refused form keeps what was typed, so it can be corrected. */
+(function () {
+  "use strict";
+  var FIELDS = "textarea[name], input[name]:not([type=hidden]):not([type=submit]), select[name]";
   var kept = null;
 
-  function capture(sent) {
-    var root = document.getElementById("conduct");
+  // A field is known by its id, else by its form, name and (for a box) value: most boxes have
+  // no id, and the same form is drawn again by the push.
+  function keyOf(field) {
+    if (field.id) return "#" + field.id;
+    var form = field.form ? field.form.getAttribute("action") || field.form.id : "";
+    var value = field.type === "checkbox" || field.type === "radio" ? field.value : "";
+    return [form, field.name, value].join("|");
+  }
+
+  function fieldsOf(root) {
+    var byKey = {};
+    root.querySelectorAll(FIELDS).forEach(function (f) { byKey[keyOf(f)] = f; });
+    return byKey;
+  }
+
+  function capture(root, sent) {
     if (!root) return null;
     var state = { open: [], values: {}, focus: null };
     root.querySelectorAll("details[id]").forEach(function (d) {
       if (d.open && !(sent && d.contains(sent))) state.open.push(d.id);
     });
     root.querySelectorAll(FIELDS).forEach(function (f) {
-      if (sent && sent.contains(f)) return;
-      if (f.type === "checkbox") {
-        if (f.checked !== f.defaultChecked) state.values[f.id] = f.checked;
+      if (sent && (sent.contains(f) || f.form === sent)) return;
+      if (f.type === "checkbox" || f.type === "radio") {
+        if (f.checked !== f.defaultChecked) state.values[keyOf(f)] = f.checked;
       } else if (f.tagName === "SELECT") {
         var chosen = f.options[f.selectedIndex];
-        if (chosen && !chosen.defaultSelected && f.selectedIndex !== 0) state.values[f.id] = f.value;
+        if (chosen && !chosen.defaultSelected && f.selectedIndex !== 0) state.values[keyOf(f)] = f.value;
       } else if (f.value !== f.defaultValue) {
-        state.values[f.id] = f.value;
+        state.values[keyOf(f)] = f.value;
       }
     });
     var active = document.activeElement;
-    if (active && active.id && state.values.hasOwnProperty(active.id)) {
-      state.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    if (active && active.name && state.values.hasOwnProperty(keyOf(active))) {
+      state.focus = { key: keyOf(active), start: active.selectionStart, end: active.selectionEnd };
     }
     return state;
   }
@@ -233,34 +251,35 @@ document.addEventListener("click", (event) => {
       var d = document.getElementById(id);
       if (d) d.open = true;
     });
-    Object.keys(state.values).forEach(function (id) {
-      var f = document.getElementById(id);
-      if (!f) return;
-      if (f.type === "checkbox") f.checked = state.values[id];
-      else if (f.tagName !== "SELECT" || f.querySelector('option[value="' + CSS.escape(state.values[id]) + '"]')) {
-        f.value = state.values[id];
+    var keys = Object.keys(state.values);
+    if (!keys.length) return;
+    var now = fieldsOf(document.body);
+    keys.forEach(function (key) {
+      var f = now[key];
+      if (!f || f.disabled) return;
+      if (f.type === "checkbox" || f.type === "radio") f.checked = state.values[key];
+      else if (f.tagName !== "SELECT" || f.querySelector('option[value="' + CSS.escape(state.values[key]) + '"]')) {
+        f.value = state.values[key];
       }
     });
-    if (state.focus) {
-      var f = document.getElementById(state.focus.id);
-      if (f) {
-        f.focus();
-        if (typeof state.focus.start === "number" && f.setSelectionRange) {
-          try { f.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not text */ }
-        }
+    var f = state.focus && now[state.focus.key];
+    if (f && document.activeElement !== f) {
+      f.focus();
+      if (typeof state.focus.start === "number" && f.setSelectionRange) {
+        try { f.setSelectionRange(state.focus.start, state.focus.end); } catch (e) { /* not text */ }
       }
     }
   }
 
-  document.addEventListener("htmx:wsBeforeMessage", function () { kept = capture(null); });
+  document.addEventListener("htmx:wsBeforeMessage", function () { kept = capture(document.body, null); });
   document.addEventListener("htmx:wsAfterMessage", function () { restore(kept); kept = null; });
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (!document.getElementById("conduct")) return;
+    var conduct = document.getElementById("conduct");
+    if (!conduct) return;
     var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
     var form = elt && elt.closest ? elt.closest("form") : null;
-    // A refused form keeps what was typed, so it can be corrected.
     var sent = event.detail.xhr && event.detail.xhr.status < 400 ? form : null;
-    kept = capture(sent);
+    kept = capture(conduct, sent);
     if (sent && sent.hasAttribute("data-reset-on-success")) sent.reset();
   });
   document.addEventListener("htmx:afterSwap", function () { restore(kept); kept = null; });

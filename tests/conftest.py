@@ -103,6 +103,17 @@ def channel_layer(request, settings):
     return get_channel_layer()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Almost every test creates a facilitator, and the real hasher spends a third of a second on
+    each password by design; here that buys nothing (servers started by the end-to-end tests
+    still hash for real)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit and login-failure counters must not leak from one test into the next."""

@@ -5,7 +5,7 @@ The room's list is the same for every phone (one render); a phone's own question
 it voted for are in ``#my-questions``, rendered for that person with their own stage (page load,
 the response to their action, an ``own-questions`` push), and ``balans.js`` marks the shared
 list from it (as the notes wall does). A whole stage pushed to many phones carries nobody's own
-questions (a known gap: "Your questions" shows again with the person's next action).
+questions: its ``#my-questions`` is marked ``hx-preserve``, so each phone keeps the one it has.
 """
 
 from facilitation.questions.models import Question, QuestionBoard
@@ -73,6 +73,9 @@ def questions_context(round, audience, mine=None):
         pinned = next((q for q in room if q.pk == board.pinned_id), None)
         context["pinned_question"] = pinned
     if audience == PARTICIPANT:
+        # A stage pushed to many phones carries nobody's own questions: each phone keeps the
+        # "Your questions" it has (hx-preserve) until its own action or an own-questions push.
+        context["keep_own_questions"] = mine is None
         own, voted = mine or ([], set())
         context["own_questions"] = own
         context["own_question_ids"] = " ".join(str(q.pk) for q in own)

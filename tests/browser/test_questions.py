@@ -25,6 +25,7 @@ def test_the_room_asks_votes_and_the_projector_shows_the_pinned_question(
     panel = console.locator("#console-questions")
     panel.get_by_label("Open on every step (a panel on every phone)").check()
     panel.get_by_role("button", name="Save").click()
+    expect(panel.get_by_label("Open on every step (a panel on every phone)")).to_be_checked()
     for phone in (anna, bo):
         expect(phone.locator("#questions")).to_be_visible()
 
