@@ -41,10 +41,11 @@ test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
-# The same suite on PostgreSQL (browser flows ran above; these cover the database layer).
+# The same suite on PostgreSQL. Browser flows and the tests that start servers of their own ran
+# above (those servers bring their own databases, PostgreSQL included); these cover the database layer.
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python tests/services.py postgres "$(TEST_POSTGRES_URL)"; then \
-		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m "not browser"; \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -m "not browser and not server"; \
 	elif [ "$(REQUIRE_SERVICES)" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else \
