@@ -14,6 +14,7 @@ import random
 
 from django.utils import translation
 
+from facilitation.fieldnotes.sample_activity import observe_the_room
 from facilitation.questions.sample_activity import ask_questions
 from facilitation.workshops import participants as participation
 from facilitation.workshops import services
@@ -232,6 +233,7 @@ SAMPLE_ACTIVITIES = [
     moderate_a_little,
     discuss_in_groups,
     work_on_the_code,
+    observe_the_room,
 ]
 
 

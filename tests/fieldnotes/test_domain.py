@@ -197,3 +197,25 @@ class TestReading:
         for text in ("first", "second"):
             write_field_note(finding_round, by=researcher, text=text)
         assert [n.text for n in listed_notes(finding_round)] == ["second", "first"]
+
+
+class TestSampleRound:
+    @pytest.mark.parametrize("language", ["en", "sv"])
+    def test_the_played_round_has_the_facilitators_observations(self, facilitator, language):
+        from facilitation.deliberation.demo import load_demo_workshop
+        from facilitation.fieldnotes.sample_activity import SAMPLE_FIELD_NOTES
+
+        workshop, _ = load_demo_workshop(language, facilitators=[facilitator])
+        played, _ = add_sample_round(workshop, language=language, facilitator=facilitator)
+        notes = list(played.field_notes.select_related("step").prefetch_related("codes"))
+        kinds = {step.kind for step in played.steps.all()} & set(SAMPLE_FIELD_NOTES[language])
+        assert sorted(note.step.kind for note in notes) == sorted(kinds)
+        assert {note.text for note in notes} == {SAMPLE_FIELD_NOTES[language][k] for k in kinds}
+        assert all(note.author == facilitator for note in notes)
+        assert any(note.participant_id for note in notes)
+        assert any(note.codes.exists() for note in notes)
+        assert Event.objects.filter(round=played, kind="fieldnote.written").count() == len(notes)
+
+    def test_a_round_played_without_a_facilitator_has_none(self, workshop):
+        played, _ = add_sample_round(workshop, facilitator=None)
+        assert not played.field_notes.exists()
