@@ -247,8 +247,12 @@ def field_note_notes(project):
     step and time."""
     scope = project.scope
     observers = observer_names(scope.workshop)
-    for c in field_notes_in(scope, scope_field_notes(scope).select_related("round")):
-        note = FieldNote.objects.select_related("round", "step").get(pk=c.record_id)
+    contributions = list(field_notes_in(scope, scope_field_notes(scope).select_related("round")))
+    notes = FieldNote.objects.select_related("round", "step").in_bulk(
+        [c.record_id for c in contributions]
+    )
+    for c in contributions:
+        note = notes[c.record_id]
         where = f"{note.step.position}. {one_line(note.step.title)}" if note.step else _("lobby")
         observer = observers.get(note.author_id) or str(OBSERVER)
         yield QdaNote(

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from facilitation.deliberation.models import Annotation, DiscussionNote
 from facilitation.deliberation.sample_activity import add_sample_round
+from facilitation.fieldnotes.models import FieldNote
 from facilitation.research.dictionary import variable_rows
 from facilitation.research.qdpx import guid
 from facilitation.research.scope import ExportScope
@@ -279,7 +280,7 @@ class TestTranscript:
         assert not text.startswith("\ufeff")
         paragraphs = text.strip("\n").split("\n\n")
         speakers = (
-            {"Facilitator", "Anonymous"}
+            {"Facilitator", "Anonymous", "Observer"}
             | {a.participant.pseudonym for a in Annotation.objects.select_related("participant")}
             | {f"P{n:02d}" for n in range(1, 13)}
         )
@@ -366,14 +367,18 @@ def meant_counts(scope):
     from facilitation.research.texts import contributions_to, facilitation_events
 
     steps = list(scope_steps(scope))
-    written = [s for s in steps if s.kind != Step.Kind.FINDING and contributions_to(scope, s)]
+
+    def written_on(step):  # field notes are the observers' notes, not a source's text
+        return [c for c in contributions_to(scope, step) if c.kind != "field_note"]
+
+    written = [s for s in steps if s.kind != Step.Kind.FINDING and written_on(s)]
     findings = [s for s in steps if s.kind == Step.Kind.FINDING]
     annotations = Annotation.objects.filter(step__in=findings).exclude(
         status=Annotation.Status.DELETED
     )
-    contributions = sum(len(contributions_to(scope, s)) for s in written)
+    contributions = sum(len(written_on(s)) for s in written)
     authors = {a.participant_id for a in annotations} | {
-        c.participant_id for s in written for c in contributions_to(scope, s)
+        c.participant_id for s in written for c in written_on(s)
     }
     logs = {(event.round_id, False) for event, _step in facilitation_events(scope)}
     logs |= {(e.round_id, True) for e, _step in facilitation_events(scope, moderation_only=True)}
@@ -382,9 +387,15 @@ def meant_counts(scope):
         "sources": len(findings) + len(written),
         "selections": annotations.count() + contributions,
         "cases": len(scope._participants),
-        "notes": len(logs),
-        # the export, the facilitator, everyone who wrote something (and one anonymous user)
-        "users": 2 + len(authors - {None}) + (None in authors),
+        # a log per round (and a moderation log), and one note per field note
+        "notes": len(logs)
+        + FieldNote.objects.filter(round__in=scope.rounds(), deleted=False).count(),
+        # the export, the facilitator, everyone who wrote something (and one anonymous user),
+        # each observer who wrote a field note
+        "users": 2
+        + len(authors - {None})
+        + (None in authors)
+        + FieldNote.objects.filter(round__in=scope.rounds()).values("author").distinct().count(),
     }
 
 
@@ -403,6 +414,8 @@ def test_pyrefiqda_reads_the_demo_export_and_finds_what_balans_meant(
     assert {key: found[key] for key in meant} == meant
     project = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("project.qde"))
     assert found["codes"] == len(project.findall(".//q:Code", NS))
-    assert found["codings"] == len(project.findall(".//q:Coding", NS)) > found["selections"]
+    # Every coding of a text is read (field notes carry codings of their own, on the Note).
+    text_codings = project.findall(".//q:TextSource/q:PlainTextSelection/q:Coding", NS)
+    assert found["codings"] == len(text_codings) > found["selections"]
     assert found["dated_notes"] == found["notes"]
     assert DiscussionNote.objects.filter(step__round__workshop=workshop).exists()
