@@ -1,9 +1,14 @@
 """Publishing the report to participants: the facilitator's choice, an event each way."""
 
+import csv
+import io
+
 import pytest
 
 from facilitation.reports.models import ReportPublication
 from facilitation.reports.services import is_published, publish_report
+from facilitation.research.exports import EXPORT_FORMATS
+from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import Event
 from facilitation.workshops.services import ActionRefused
 
@@ -35,3 +40,14 @@ def test_a_round_that_has_not_started_has_nothing_to_publish(draft_round, facili
     with pytest.raises(ActionRefused, match="has not started"):
         publish_report(draft_round, published=True, by=facilitator)
     assert not is_published(draft_round)
+
+
+def test_the_facilitation_log_of_the_exports_says_when_the_report_was_published(
+    played_round, facilitator
+):
+    publish_report(played_round, published=True, by=facilitator)
+    publish_report(played_round, published=False, by=facilitator)
+    log = b"".join(EXPORT_FORMATS["log"].chunks(ExportScope(played_round.workshop))).decode()
+    rows = [r for r in csv.DictReader(io.StringIO(log)) if r["event"].startswith("report.")]
+    assert [r["event"] for r in rows] == ["report.published", "report.unpublished"]
+    assert "Round report published to the participants" in log
