@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "facilitation.deliberation",
     "facilitation.questions",
     "facilitation.fieldnotes",
+    "facilitation.reports",
     "facilitation.screens",
     "facilitation.live",
     "facilitation.research",

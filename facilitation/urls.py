@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Imported first: the screens' routes register the "id" converter the reports' routes use too.
+from facilitation.screens import urls as screens_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("facilitation.screens.urls")),
+    # Before the screens' routes: their "console/rounds/<id>/<action>/" would take "report".
+    path("", include("facilitation.reports.urls")),
+    path("", include(screens_urls)),
 ]
 
 handler400 = "facilitation.screens.errors.bad_request"

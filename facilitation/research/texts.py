@@ -414,6 +414,8 @@ FACILITATION_EVENTS = {
     "fieldnote.written": gettext_lazy("Field note written"),
     "fieldnote.edited": gettext_lazy("Field note edited"),
     "fieldnote.deleted": gettext_lazy("Field note deleted"),
+    "report.published": gettext_lazy("Round report published to the participants"),
+    "report.unpublished": gettext_lazy("Round report taken back from the participants"),
 }
 # Facilitator acts that change or judge what a participant contributed: the moderation log.
 MODERATION_KINDS = (

@@ -222,6 +222,11 @@ MATRIX = {
     "console-step-preview": CONSOLE_PAGE,
     "console-step-arrange": CONSOLE_ACTION,
     "console-step-restore": CONSOLE_ACTION,
+    # The round report: the console's page and its publish toggle; the participants' page is
+    # not found until it is published (as in this world), then open to anyone with the code.
+    "console-report": CONSOLE_PAGE,
+    "console-publish-report": CONSOLE_ACTION,
+    "phone-report": {"GET": same(NOT_FOUND), "POST": NONE},
     # Research exports.
     "console-exports": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-download-export": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},

@@ -204,7 +204,11 @@ class TestEveryScreenShowsTheCorpusAsText:
                     for fragment, _receivers in render_push(round.pk, audience, topics, who):
                         assert_inert(fragment, f"{kind} push to {audience} {sorted(topics)}")
                         checked += 1
-        print(f"hostile strings: {checked} pages and pushes parsed")
+        # The round report holds everything the room wrote, on one page.
+        response = client.get(f"/console/rounds/{world.round.pk}/report/")
+        assert response.status_code == 200
+        assert_inert(response.content.decode(), "round report")
+        print(f"hostile strings: {checked + 1} pages and pushes parsed")
 
     def test_a_refused_string_gets_a_clear_message_on_the_phone(self, world):
         world.go(Step.Kind.FINDING)

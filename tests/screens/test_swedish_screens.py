@@ -202,6 +202,18 @@ def walk_phone_pages(walk, round, phone):
     walk.page("withdrawn", phone, f"/r/{code}/")
 
 
+def walk_report(walk, round, facilitator, phone, where):
+    """The round report on the console, published, and as the participants open it."""
+    console = facilitator_browser(facilitator)
+    code = round.join_code
+    walk.page(f"round report, {where}", console, f"/console/rounds/{round.pk}/report/")
+    response = console.post(f"/console/rounds/{round.pk}/report/publish/", {"published": "x"})
+    walk.check(f"round report with an error, {where}", response.content.decode())
+    console.post(f"/console/rounds/{round.pk}/report/publish/", {"published": "1"})
+    walk.page(f"round report, published, {where}", console, f"/console/rounds/{round.pk}/report/")
+    walk.page(f"participants' round report, {where}", phone, f"/r/{code}/report/")
+
+
 def test_a_swedish_workshop_shows_no_english_anywhere(swedish_demo, facilitator):
     workshop, round = swedish_demo
     walk = Walk()
@@ -212,11 +224,14 @@ def test_a_swedish_workshop_shows_no_english_anywhere(swedish_demo, facilitator)
             participant = services.join_round(round, language="sv")
             participation.give_consent(participant, round=round)
     walk_room(walk, round, facilitator, phones)
+    walk_report(walk, round, facilitator, phones[1], "live")
+    walk.page("phone with the report's link", phones[1], f"/r/{round.join_code}/")
     walk_authoring(walk, workshop, round, facilitator)
     walk_phone_pages(walk, round, phones[0])
     services.close_round(round, by=facilitator)
     walk.page("closed: projector", Client(), f"/projector/{round.projector_key}/")
     walk.page("closed: join page", swedish_phone(), f"/r/{round.join_code}/", status=409)
+    walk_report(walk, round, facilitator, swedish_phone(), "closed")
     assert walk.seen > 300
     assert not walk.found, "English on Swedish screens:\n" + walk.report()
 
