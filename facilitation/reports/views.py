@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +19,10 @@ from facilitation.workshops.services import ActionRefused
 
 from .report import round_report
 from .services import is_published, publish_report
+
+# A hall opens the published report at once: it is built and rendered once per round in this
+# long, then served from the cache (a change shows within that time).
+PUBLISHED_REPORT_SECONDS = 30
 
 
 def console_page(request, round, *, error=None, status=200):
@@ -61,4 +68,14 @@ def phone_report(request, code):
         raise Http404
     # The report is the room's record: it speaks the workshop's language, as the projector does.
     speak_workshop_language(round.workshop)
-    return render(request, "reports/phone.html", {"report": round_report(round=round)})
+    html = cache.get_or_set(
+        f"published-report:{round.pk}:{round.workshop.language}",
+        lambda: render_to_string(
+            "reports/report.html#report",
+            {"report": round_report(round=round), "audience": "report"},
+        ),
+        PUBLISHED_REPORT_SECONDS,
+    )
+    # Our own template's output, escaped when it was rendered.
+    report_html = mark_safe(html)  # noqa: S308
+    return render(request, "reports/phone.html", {"round": round, "report_html": report_html})

@@ -136,6 +136,31 @@ class TestParticipantsPage:
         assert "Publish the report" not in page and "Take the report back" not in page
         assert "csrfmiddlewaretoken" not in page
 
+    def test_a_hall_opening_it_at_once_gets_one_render(self, live_round, facilitator, phone):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        publish_report(live_round, published=True, by=facilitator)
+        url = f"/r/{live_round.join_code}/report/"
+        with CaptureQueriesContext(connection) as first:
+            page = text(phone.get(url))
+        others = [Client() for _ in range(3)]
+        with CaptureQueriesContext(connection) as later:
+            pages = [text(other.get(url)) for other in others]
+        # The report is built once; the others only find the round and that it is published.
+        assert len(later) <= 3 * 3 < len(first)
+        assert all(live_round.title in p for p in pages)
+        assert {p.split("<main", 1)[1] for p in pages} == {page.split("<main", 1)[1]}
+
+    def test_taking_it_back_closes_it_at_once_despite_the_cache(
+        self, live_round, facilitator, phone
+    ):
+        publish_report(live_round, published=True, by=facilitator)
+        url = f"/r/{live_round.join_code}/report/"
+        assert phone.get(url).status_code == 200
+        publish_report(live_round, published=False, by=facilitator)
+        assert phone.get(url).status_code == 404
+
 
 def console_user(console):
     from django.contrib.auth import get_user_model
