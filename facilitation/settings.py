@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "facilitation.workshops",
     "facilitation.deliberation",
     "facilitation.questions",
+    "facilitation.recap",
     "facilitation.fieldnotes",
     "facilitation.reports",
     "facilitation.screens",

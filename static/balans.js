@@ -496,22 +496,39 @@ document.addEventListener("click", (event) => {
     }
   }
 
+  // Hide the last items of a list while the body overflows. ``wanted``: only while each one
+  // hidden makes the body shorter (a list beside the column that overflows is left whole).
+  function trimList(body, list, wanted) {
+    var items = Array.prototype.filter.call(list.children, function (item) { return item.tagName === "LI"; });
+    var kept = items.filter(function (item) { return !item.hidden; }).length;
+    if (!kept || !overflows(body)) return;
+    var more = list.nextElementSibling;
+    if (!more || !more.classList.contains("fit-more")) {
+      more = document.createElement("p");
+      more.className = "fit-more";
+      list.insertAdjacentElement("afterend", more);
+    }
+    more.textContent = list.dataset.fitTrim.replace("%s", items.length - kept + 1);
+    while (overflows(body) && kept > 0) {
+      var before = body.scrollHeight;
+      kept -= 1;
+      items[kept].hidden = true;
+      more.textContent = list.dataset.fitTrim.replace("%s", items.length - kept);
+      if (wanted && body.scrollHeight >= before) {
+        items[kept].hidden = false;
+        kept += 1;
+        break;
+      }
+    }
+    if (kept === items.length) more.remove();
+    else more.textContent = list.dataset.fitTrim.replace("%s", items.length - kept);
+  }
+
   function trim(body) {
     var lists = Array.prototype.slice.call(body.querySelectorAll("[data-fit-trim]")).reverse();
-    lists.forEach(function (list) {
-      var items = Array.prototype.filter.call(list.children, function (item) { return item.tagName === "LI"; });
-      var kept = items.length, more = null;
-      while (overflows(body) && kept > 0) {
-        kept -= 1;
-        items[kept].hidden = true;
-        if (!more) {
-          more = document.createElement("p");
-          more.className = "fit-more";
-          list.insertAdjacentElement("afterend", more);
-        }
-        more.textContent = list.dataset.fitTrim.replace("%s", items.length - kept);
-      }
-    });
+    // First the lists whose items make the body taller, then, if that was not enough, any.
+    lists.forEach(function (list) { trimList(body, list, true); });
+    lists.forEach(function (list) { trimList(body, list, false); });
   }
 
   function fitStage() {
@@ -523,8 +540,10 @@ document.addEventListener("click", (event) => {
     body.querySelectorAll("[data-fit-trim] > li[hidden]").forEach(function (item) { item.hidden = false; });
     shrink(body);
     // Results the whole width under the question; then each option on one row beside its bar.
+    // A step without answers may have these layouts of its own (a recap: data-fit-layouts).
+    var offered = stage.classList.contains("has-results") || body.querySelector("[data-fit-layouts]");
     ["stacked", "compact"].forEach(function (layout) {
-      if (overflows(body) && stage.classList.contains("has-results")) {
+      if (overflows(body) && offered) {
         body.classList.add(layout);
         shrink(body);
       }

@@ -155,6 +155,9 @@ KIND_SPECS = {
     # The round's questions on screen: the step holds only its text; questions are anonymous to
     # the room already and kept with their pseudonym for the record.
     Step.Kind.QUESTIONS: KindSpec(can_be_anonymous=False),
+    # What the last round concluded: the step holds its text; what it shows (results picked
+    # from the earlier round, the code, the open questions) is chosen on its page (``recap``).
+    Step.Kind.RECAP: KindSpec(can_be_anonymous=False),
     Step.Kind.PLACEMENT: KindSpec(
         settings={
             "low_label": Text(

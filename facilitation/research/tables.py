@@ -752,7 +752,9 @@ TABLES = [
                 TEXT,
                 "finding, dilemma, single_choice, multiple_choice, scale, "
                 "ranking, statements, open_text, placement, discussion (breakout groups "
-                "write notes) or conduct (the room works on the code of conduct)",
+                "write notes), conduct (the room works on the code of conduct), questions "
+                "(the room's questions on screen) or recap (what the round this one was "
+                "started from concluded; nothing is answered on it)",
                 tuple(Step.Kind.values),
             ),
             Column("title", TEXT, "the step's title"),

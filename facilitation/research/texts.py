@@ -411,6 +411,7 @@ FACILITATION_EVENTS = {
     "conduct.open_any_time": gettext_lazy("Proposals open at any time switched"),
     "conduct.version_frozen": gettext_lazy("Code of conduct frozen for the round"),
     "conduct.carried_forward": gettext_lazy("Code of conduct carried into this round"),
+    "recap.chosen": gettext_lazy("What the recap shows was chosen"),
     "fieldnote.written": gettext_lazy("Field note written"),
     "fieldnote.edited": gettext_lazy("Field note edited"),
     "fieldnote.deleted": gettext_lazy("Field note deleted"),

@@ -117,7 +117,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.spec = spec_of(kind)
-        if kind == Step.Kind.FINDING:
+        # Nothing on a finding or a recap is answered, so there are no results to hide.
+        if kind in (Step.Kind.FINDING, Step.Kind.RECAP):
             del self.fields["hide_results"], self.fields["anonymous"]
         elif not self.spec.can_be_anonymous:
             del self.fields["anonymous"]

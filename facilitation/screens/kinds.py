@@ -22,6 +22,7 @@ from .audiences import PARTICIPANT
 from .conduct_stage import conduct_screen
 from .discussion_stage import discussion_context
 from .finding_stage import finding_context
+from .recap_stage import recap_screen
 
 
 def paired_rows(rows):
@@ -154,6 +155,7 @@ SCREENS = {
     Step.Kind.FINDING: finding_context,
     Step.Kind.DISCUSSION: discussion_context,
     Step.Kind.CONDUCT: conduct_screen,
+    Step.Kind.RECAP: recap_screen,
 }
 KINDS = {kind: StepKind(kind, screen=SCREENS.get(kind)) for kind in Step.Kind.values}
 

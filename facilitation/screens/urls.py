@@ -16,6 +16,7 @@ from .views import (
     phone,
     projector,
     questions,
+    recap,
     rejoin,
     rounds,
     statements,
@@ -234,6 +235,11 @@ urlpatterns = [
         "console/agendas/<id:round_id>/title/", authoring.round_rename, name="console-round-rename"
     ),
     path("console/agendas/<id:round_id>/steps/new/", authoring.step_new, name="console-step-new"),
+    path(
+        "console/agendas/<id:round_id>/recaps/<id:step_id>/",
+        recap.console_choose_recap,
+        name="console-choose-recap",
+    ),
     path(
         "console/agendas/<id:round_id>/steps/<id:step_id>/",
         authoring.step_edit,

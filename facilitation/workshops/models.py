@@ -181,6 +181,7 @@ class Step(models.Model):
         DISCUSSION = "discussion", _("Discussion")
         CONDUCT = "conduct", _("Code of conduct")
         QUESTIONS = "questions", _("Questions from the room")
+        RECAP = "recap", _("Recap of the last round")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()

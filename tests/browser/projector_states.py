@@ -3,8 +3,9 @@
 Runs inside a deployment's Django (a process of its own, started by ``StateDriver``): each
 ``next`` on its stdin moves the room on to the next state and answers with the state's name and
 the projector key of the round on screen. The browser test then looks at the projector in that
-state. Two workshops are walked: the demo (its live round, then a next round asking the dilemmas
-again, for then and now) and a stress workshop with the longest content the projector must fit.
+state. Two workshops are walked: the demo (its live round, then a next round opening with a recap
+and asking the dilemmas again, for then and now) and a stress workshop with the longest content
+the projector must fit (and a next round opening with a recap of its heaviest results).
 """
 
 import json
@@ -113,7 +114,6 @@ def states(*, stress):
     from django.contrib.auth import get_user_model
 
     from facilitation.deliberation.demo import demo_key
-    from facilitation.deliberation.rounds import new_round_from
     from facilitation.deliberation.workshop_templates import FORMAT, VERSION, import_template
     from facilitation.workshops import services
     from facilitation.workshops.models import Round
@@ -134,19 +134,58 @@ def states(*, stress):
         for state in step_states(round, step, people, by, rng, stress=stress):
             yield f"{prefix}-{number:02d}-{step.kind}-{state}", round.projector_key
     if stress:
+        # The next round opens with a recap of the heaviest results, long questions, the code.
+        ask_questions(round, people, by, long=True)
+        later = continue_with_recap(round, by, ["dilemma", "multiple_choice", "statements"])
+        yield "stress-r01-recap-shown", later.projector_key
         return
     # The next round asks the dilemmas and choice questions again: then and now.
-    services.close_round(round, by=by)
-    later = new_round_from(round, title="June workshop", by=by)
-    services.start_round(later, by=by)
+    ask_questions(round, people, by, long=False)
+    later = continue_with_recap(round, by, ["dilemma", "placement", "open_text"])
     for person in people:
         services.join_round(later, participant=person)
+    yield "demo-r01-recap-shown", later.projector_key
     for number, step in enumerate(later.ordered_steps(), start=1):
         if step.rerun_of_id:
             services.go_to_step(later, step, by=by)
             answer(round, step, people, by, rng)
             services.reveal_results(step, by=by)
             yield f"demo-t{number:02d}-{step.kind}-then-now", later.projector_key
+
+
+def ask_questions(round, people, by, *, long):
+    """Questions left open at the end of the round (some voted up), for the next one's recap."""
+    from facilitation.questions.services import ask_question, configure_questions, upvote_question
+
+    configure_questions(round, open_any_time=True, premoderate=False, by=by)
+    text = (
+        "Question {n}: how do we answer residents on every channel within one working day, "
+        "also in the evening, on weekends and during the summer holidays, when the matter is "
+        "difficult and the one communicator we have is away? Who decides, and where is it "
+        "written down for the whole team to find?"
+    )
+    for n, person in enumerate(people[:8], start=1):
+        question = ask_question(round, person, text=(text.format(n=n) if long else f"Why {n}?"))
+        for voter in people[n:]:
+            upvote_question(question, voter)
+
+
+def continue_with_recap(round, by, kinds):
+    """Close ``round``, start the next one from it with a recap of its first step of each of
+    ``kinds``, the code of conduct and the open questions, and show the recap."""
+    from facilitation.deliberation.conduct import freeze_round_version
+    from facilitation.recap.services import choose_recap, start_round_from
+    from facilitation.workshops import services
+
+    services.close_round(round, by=by)
+    freeze_round_version(round, by=by)
+    later = start_round_from(round, title="June workshop", with_recap=True, by=by)
+    picks = [round.steps.filter(kind=kind).order_by("position").first().pk for kind in kinds]
+    recap = later.ordered_steps().first()
+    choose_recap(recap, step_ids=picks, show_conduct=True, show_questions=True, by=by)
+    services.start_round(later, by=by)
+    services.go_to_step(later, recap, by=by)
+    return later
 
 
 def step_states(round, step, people, by, rng, *, stress):

@@ -35,6 +35,7 @@ from facilitation.deliberation.services import cast_vote
 from facilitation.fieldnotes.services import write_field_note
 from facilitation.live.routing import websocket_urlpatterns
 from facilitation.questions.services import ask_question, configure_questions
+from facilitation.recap.services import add_recap_step
 from facilitation.workshops import services
 from facilitation.workshops.groups import split_into_groups
 from facilitation.workshops.models import Step, Workshop
@@ -227,6 +228,7 @@ MATRIX = {
     "console-report": CONSOLE_PAGE,
     "console-publish-report": CONSOLE_ACTION,
     "phone-report": {"GET": same(NOT_FOUND), "POST": NONE},
+    "console-choose-recap": CONSOLE_ACTION,
     # Research exports.
     "console-exports": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-download-export": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
@@ -273,6 +275,8 @@ def _world(facilitator, workshop, live_round):
         live_round, services.join_round(live_round, display_name="Bo"), text="Bo asks"
     )
     field_note = write_field_note(live_round, by=facilitator, text="Bo changed the room's mind")
+    # A recap step (at the end of the agenda), for what it shows.
+    recap = add_recap_step(live_round, by=facilitator, position=99)
     # A deleted step, for the agenda's undo.
     spare = live_round.steps.filter(kind=Step.Kind.OPEN_TEXT).get()
     deleted = delete_step(spare, by=facilitator)
@@ -313,6 +317,7 @@ def _world(facilitator, workshop, live_round):
             "console-delete-field-note": {"note_id": field_note.pk},
             # One votes for someone else's question, withdraws one's own.
             "phone-upvote-question": {"question_id": bos_question.pk},
+            "console-choose-recap": {"step_id": recap.pk},
         },
         "number": version.number if version else 1,
         "pk": clause.pk,

@@ -1,10 +1,11 @@
 """No English on the screens of a Swedish workshop, and no English-only entry in the catalogue.
 
 The walk goes through the Swedish demo as a room would: join, consent, the research questions,
-every step on the phones, the projector and the console in every state (before answers, answers
-in, revealed, locked, a second pass, then and now, groups, the code of conduct), every pushed
-fragment, the authoring pages, the code-of-conduct pages, re-joining and withdrawing. It collects
-every English run it sees and fails with all of them at once, so one run shows every gap.
+every step on the phones, the projector and the console in every state (a recap of the last
+round, before answers, answers in, revealed, locked, a second pass, then and now, groups, the
+code of conduct), every pushed fragment, the authoring pages, the code-of-conduct pages,
+re-joining and withdrawing. It collects every English run it sees and fails with all of them at
+once, so one run shows every gap.
 """
 
 import contextlib
@@ -16,10 +17,10 @@ from django.test import Client
 from django.utils import translation
 
 from facilitation.deliberation.demo import load_demo_workshop, sample_content
-from facilitation.deliberation.rounds import new_round_from
 from facilitation.deliberation.sample_activity import SAMPLE_ACTIVITIES, add_sample_round
 from facilitation.deliberation.services import open_second_pass
 from facilitation.live.push import EVERYTHING
+from facilitation.recap.services import choose_recap, result_steps, start_round_from
 from facilitation.screens.kinds import kind_of
 from facilitation.screens.stages import FACILITATOR, PARTICIPANT, PROJECTOR, render_push
 from facilitation.workshops import participants as participation
@@ -104,7 +105,11 @@ def swedish_demo(facilitator):
             on_withdrawal=workshop.on_withdrawal,
             by=facilitator,
         )
-    round = new_round_from(sample, title="Workshop i september", by=facilitator)
+    # It opens with a recap of the sample round: three of its results, its code, its questions.
+    round = start_round_from(sample, title="Workshop i september", with_recap=True, by=facilitator)
+    recap = round.ordered_steps().first()
+    picks = [step.pk for step in result_steps(sample)[:3]]
+    choose_recap(recap, step_ids=picks, show_conduct=True, show_questions=True, by=facilitator)
     return workshop, round
 
 

@@ -39,6 +39,7 @@ from ..authoring_forms import (
     options_of,
     statements_of,
 )
+from ..recap_stage import recap_picker
 from ..stages import PARTICIPANT, PROJECTOR, public_base_url, stage_context
 from .base import facilitated_round, facilitated_workshop
 
@@ -265,7 +266,8 @@ def _statement_initial(step):
 
 def _step_forms(request, kind, step=None):
     spec = spec_of(kind)
-    data = request.POST if request.method == "POST" else None
+    # No request: the forms as stored (the page shown again after another form on it).
+    data = request.POST if request is not None and request.method == "POST" else None
     initial = StepForm.initial_for(step) if step else None
     form = StepForm(kind, data, initial=initial)
     options = statements = None
@@ -305,7 +307,7 @@ def _save_step(request, round, kind, step, form, options, statements):
     return None
 
 
-def _step_page(request, round, kind, step, form, options, statements, status=200):
+def _step_page(request, round, kind, step, form, options, statements, status=200, **extra):
     context = {
         "round": round,
         "workshop": round.workshop,
@@ -321,10 +323,23 @@ def _step_page(request, round, kind, step, form, options, statements, status=200
         if step and spec_of(kind).statements
         else [],
     }
+    if step is not None and kind == Step.Kind.RECAP:
+        # What the recap shows is chosen on its page, in a form of its own.
+        context.update(extra.pop("recap_picker", None) or recap_picker(step))
+    context.update(extra)
     return render(request, "authoring/step.html", context, status=status)
 
 
+def step_page(request, round, step, *, status=200, **extra):
+    """``step``'s page with its forms as stored, e.g. after a refused form of its own kind."""
+    form, options, statements = _step_forms(None, step.kind, step)
+    return _step_page(request, round, step.kind, step, form, options, statements, status, **extra)
+
+
 def _after_save(request, round, step, created):
+    if created and step.kind == Step.Kind.RECAP:
+        messages.success(request, _("Recap added. Choose below what it shows."))
+        return redirect("console-step-edit", round.pk, step.pk)
     if "continue" in request.POST:
         messages.success(request, _("Saved. Two new empty rows are ready below."))
         return redirect("console-step-edit", round.pk, step.pk)

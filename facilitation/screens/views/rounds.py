@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from facilitation.deliberation.conduct import latest_version, open_clauses
-from facilitation.deliberation.rounds import RERUNNABLE_KINDS, new_round_from
+from facilitation.deliberation.rounds import RERUNNABLE_KINDS
 from facilitation.identifiers import parse_ids
+from facilitation.recap.services import has_results, start_round_from
 from facilitation.workshops import participants as participation
-from facilitation.workshops.models import Workshop
+from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.services import ActionRefused
 
 from .base import facilitated_round, facilitated_workshop
@@ -27,7 +28,8 @@ class NewRoundForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def console_new_round(request, round_id):
-    """Choose what of ``round``'s agenda the next round copies, and what it asks again."""
+    """Choose what of ``round``'s agenda the next round copies, what it asks again, and whether
+    it opens with a recap of ``round``."""
     source = facilitated_round(request, round_id)
     steps = list(source.ordered_steps())
     error, status = None, 200
@@ -35,15 +37,17 @@ def console_new_round(request, round_id):
         form = NewRoundForm(request.POST)
         chosen = request.POST.getlist("copy")
         reruns = request.POST.getlist("rerun")
+        with_recap = bool(request.POST.get("recap"))
         if parse_ids(chosen + reruns) is None:
             error, status = _("Choose steps from the list."), 400
         elif form.is_valid():
             try:
-                round = new_round_from(
+                round = start_round_from(
                     source,
                     title=form.cleaned_data["title"],
                     step_ids=chosen,
                     rerun_ids=[r for r in reruns if r in chosen],
+                    with_recap=with_recap,
                     by=request.user,
                 )
             except ActionRefused as refusal:
@@ -58,7 +62,9 @@ def console_new_round(request, round_id):
         chosen_ids, rerun_ids = set(chosen), set(reruns)
     else:
         form = NewRoundForm(initial={"title": _("%(title)s (continued)") % {"title": source.title}})
-        chosen_ids = {str(step.pk) for step in steps}
+        # An earlier recap looks back further than the new round needs: not copied unless ticked.
+        chosen_ids = {str(step.pk) for step in steps if step.kind != Step.Kind.RECAP}
+        with_recap = has_results(source)
         rerun_ids = {str(step.pk) for step in steps if step.kind in RERUNNABLE_KINDS}
     rows = [
         {
@@ -76,6 +82,7 @@ def console_new_round(request, round_id):
         "error": error,
         "code_version": latest_version(source.workshop),
         "open_clauses": open_clauses(source.workshop),
+        "with_recap": with_recap,
     }
     return render(request, "console/new_round.html", context, status=status)
 
