@@ -16,7 +16,7 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,11 @@ CLOSE_SLOW = 1013
 # Sockets of one audience joining within this many seconds share one render of the snapshot: after
 # a restart thousands of phones reconnect within a few seconds, and a render per socket would melt.
 SNAPSHOT_WINDOW = 0.05
+# Seconds before rendering again a push the database could not serve (busy, its pool's wait run
+# out, or briefly unreachable), doubling up to the second value. The push is not dropped: it is
+# rendered again, with the state of that moment, for as long as a socket waits for it, since a
+# lost push would leave screens on an old state until the next change (after a burst, never).
+RENDER_RETRY = (0.05, 2.0)
 # Seconds between renewals of this process's round subscriptions: group membership in
 # channels-redis expires (settings: group_expiry, an hour), and a workshop may last longer.
 GROUP_RENEWAL = 1800
@@ -209,21 +214,48 @@ class LiveHub:
         """Render once per audience (per variant) and queue the texts for ``targets``."""
         if not targets:
             return
-        from channels.db import database_sync_to_async
-
-        round_id, audience = key
         members = sorted({s.member for s in targets if s.member is not None})
-        try:
-            variants = await database_sync_to_async(self.render)(
-                round_id, audience, topics, members
-            )
-        except Exception:
-            logger.exception("Rendering a live update for round %s failed", round_id)
-            return
+        variants = await self._render(key, topics, members, targets)
         for text, receivers in variants:
             for socket in targets:
                 if receivers is None or socket.member in receivers:
                     self._deliver(socket, text)
+
+    async def _render(self, key, topics, members, targets):
+        """The renderer's variants; while the database cannot serve, the same render again after a
+        growing pause (``RENDER_RETRY``) until it can or no target listens any more. Any other
+        failure is a bug, not a wait: logged, and nothing is pushed."""
+        from channels.db import database_sync_to_async
+
+        round_id, audience = key
+        pause, attempts = RENDER_RETRY[0], 0
+        while True:
+            attempts += 1
+            try:
+                variants = await database_sync_to_async(self.render)(
+                    round_id, audience, topics, members
+                )
+            except (OperationalError, InterfaceError) as error:
+                if attempts == 1:
+                    logger.warning(
+                        "The database could not serve a live update for round %s (%s); "
+                        "rendering it again shortly",
+                        round_id,
+                        error,
+                    )
+            except Exception:
+                logger.exception("Rendering a live update for round %s failed", round_id)
+                return []
+            else:
+                if attempts > 1:
+                    logger.info(
+                        "Live update for round %s rendered at attempt %s", round_id, attempts
+                    )
+                return variants
+            if all(socket.dropped for socket in targets):
+                return []
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RENDER_RETRY[1])
 
     def _deliver(self, socket, text):
         """Queue ``text`` for one socket; a socket whose outbox is full is dropped."""
