@@ -26,7 +26,13 @@ EVERYTHING = "*"
 # Seconds between two pushes of the same round to one audience. Urgent changes (the current step,
 # a lock, a reveal) skip the wait; tallies under a burst are paced, carrying the latest state.
 PACE = {"projector": 0.1, "facilitator": 0.25, "participant": 1.0}
+# Seconds a request waits for its notification to reach the channel layer: Redis away must not hold
+# up a vote that is already stored.
 SEND_TIMEOUT = 2.0
+# Seconds a notification goes on trying after its request stopped waiting. On a machine so busy
+# that the event loop lags, a notification given up would leave the screens on an old state (after
+# the last vote of a burst, for good); one older than the layer's expiry (30 s) is worth nothing.
+SEND_PATIENCE = 30.0
 
 # Messages that may wait for one socket. Pushes are paced and each carries the latest state, so a
 # socket that is this far behind is not reading (a phone whose wifi went away without a goodbye):
@@ -62,13 +68,34 @@ def send_notification(round_id, topics, urgent):
     message = {"type": "round.changed", "round": round_id, "topics": topics, "urgent": urgent}
     try:
         async_to_sync(_group_send)(round_group(round_id), message)
+    except TimeoutError:
+        logger.warning("Live update for round %s is slow to send; it goes on trying", round_id)
     except Exception:
         # The write is committed; screens catch up when they reconnect or when the layer returns.
         logger.warning("Live update for round %s was not sent", round_id, exc_info=True)
 
 
+_sending = set()  # notifications whose requests stopped waiting, kept from the garbage collector
+
+
 async def _group_send(group, message):
-    await asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_TIMEOUT)
+    """Hand ``message`` to the layer; wait at most SEND_TIMEOUT for it, while the sending itself
+    goes on up to SEND_PATIENCE (in the server's event loop, which outlives the request)."""
+    sending = asyncio.ensure_future(
+        asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_PATIENCE)
+    )
+    _sending.add(sending)
+    sending.add_done_callback(_sending.discard)
+    try:
+        await asyncio.wait_for(asyncio.shield(sending), SEND_TIMEOUT)
+    except TimeoutError:
+        sending.add_done_callback(partial(_report_late_failure, group))
+        raise
+
+
+def _report_late_failure(group, sending):
+    if not sending.cancelled() and (error := sending.exception()) is not None:
+        logger.warning("Live update to %s was not sent", group, exc_info=error)
 
 
 @dataclass(eq=False, slots=True)
