@@ -223,14 +223,16 @@ class CuttableProxy:
             server = await asyncio.start_server(handle, "127.0.0.1", self.port)
             ready.set()
             await self.stopping.wait()
-            # Stopped at the end of the test, whatever it was doing: every piped connection too.
+            # Stopped at the end of the test, whatever it was doing: every piped connection is
+            # aborted, so its pipes end, and what is still left after that is cancelled.
             server.close()
             for writer in self.writers:
                 writer.transport.abort()
-            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            pending = asyncio.all_tasks() - {asyncio.current_task()}
+            if pending:
+                _done, left = await asyncio.wait(pending, timeout=DEADLINE_SECONDS)
+                for task in left:
+                    task.cancel()
 
         asyncio.set_event_loop(self.loop)
         try:
