@@ -114,33 +114,67 @@ TEMPLATES = [
     },
 ]
 
-# A request waits for the database rather than fail: on PostgreSQL it waits for a connection of
-# the pool (at most DATABASE_POOL_TIMEOUT seconds), on SQLite for the write lock. A wait that runs
-# out is answered "busy, try again" (503), which phones retry by themselves (screens.overload).
+# A request waits for the database rather than fail, but not without end: on PostgreSQL for a
+# connection of the pool, on SQLite for the write lock, each at most DATABASE_TIMEOUT seconds. A
+# wait that runs out, or a database that cannot be reached, is answered "busy, try again" (503),
+# which phones retry by themselves (screens.overload). docs/operations.md explains each variable.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'balans.sqlite3'}", conn_max_age=0, conn_health_checks=True
     )
 }
-DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "20"))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASE_ENGINE = DATABASES["default"]["ENGINE"]
+DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASE_ENGINE == "django.db.backends.sqlite3":
+    # SQLite lives on this machine: it is never unreachable, only busy. A burst of a whole room's
+    # votes queues for its one writer, so a vote waits long rather than be refused.
+    DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "60"))
     # WAL (readers never wait for the writer), FULL sync (an acknowledged vote survives even a
     # power cut), immediate transactions (a writer takes the lock at BEGIN, so two writers never
     # deadlock upgrading a read lock, and a busy one waits up to the timeout).
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": DATABASE_TIMEOUT,
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASE_OPTIONS.update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        transaction_mode="IMMEDIATE",
+        timeout=DATABASE_TIMEOUT,
+    )
+elif DATABASE_ENGINE == "django.db.backends.postgresql":
+    # A lost database must be noticed within seconds, not after the operating system's minutes.
+    # The wait for a pooled connection is also how long a request waits when PostgreSQL cannot be
+    # reached at all, so it is short: a phone told "try again" sends its answer again by itself.
+    DATABASE_TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+    DATABASE_OPTIONS.update(
+        # libpq's own limit for opening a connection (whole seconds, at least 2).
+        connect_timeout=max(DATABASE_CONNECT_TIMEOUT, 2),
+        # A connection whose packets go unanswered (a cut cable, a vanished host) is closed by the
+        # kernel after this many milliseconds; keepalives find one that is merely silent.
+        tcp_user_timeout=10_000,
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
+    )
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        # PostgreSQL ends a statement that runs (or waits for a lock) longer than this, so a stuck
+        # query holds neither a pooled connection nor its locks for ever. 0: no limit (pgbouncer
+        # in transaction mode refuses this startup option: set it on the role there instead).
+        statement_timeout = f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        DATABASE_OPTIONS["options"] = " ".join(
+            filter(None, [DATABASE_OPTIONS.get("options"), statement_timeout])
+        )
     # Django's ASGI handler runs each request in a thread of its own; without a pool, a burst of
     # votes opens a connection per request and exceeds PostgreSQL's max_connections. The pool
     # caps this worker's connections (keep workers x DATABASE_POOL_MAX below max_connections);
     # further requests queue for a free connection. Pooling needs conn_max_age=0 (above).
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASE_OPTIONS["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "20")),
         "timeout": DATABASE_TIMEOUT,
+        # A lost connection is reopened after 1, 2, 4... seconds; giving up after this long lets
+        # the next request start afresh, so a database back after a long outage is in use again
+        # within seconds rather than after a back-off grown as long as the outage.
+        "reconnect_timeout": max(DATABASE_TIMEOUT, 10.0),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

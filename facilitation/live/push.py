@@ -16,7 +16,7 @@ from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,13 @@ EVERYTHING = "*"
 # Seconds between two pushes of the same round to one audience. Urgent changes (the current step,
 # a lock, a reveal) skip the wait; tallies under a burst are paced, carrying the latest state.
 PACE = {"projector": 0.1, "facilitator": 0.25, "participant": 1.0}
+# Seconds a request waits for its notification to reach the channel layer: Redis away must not hold
+# up a vote that is already stored.
 SEND_TIMEOUT = 2.0
+# Seconds a notification goes on trying after its request stopped waiting. On a machine so busy
+# that the event loop lags, a notification given up would leave the screens on an old state (after
+# the last vote of a burst, for good); one older than the layer's expiry (30 s) is worth nothing.
+SEND_PATIENCE = 30.0
 
 # Messages that may wait for one socket. Pushes are paced and each carries the latest state, so a
 # socket that is this far behind is not reading (a phone whose wifi went away without a goodbye):
@@ -39,6 +45,11 @@ CLOSE_SLOW = 1013
 # Sockets of one audience joining within this many seconds share one render of the snapshot: after
 # a restart thousands of phones reconnect within a few seconds, and a render per socket would melt.
 SNAPSHOT_WINDOW = 0.05
+# Seconds before rendering again a push the database could not serve (busy, its pool's wait run
+# out, or briefly unreachable), doubling up to the second value. The push is not dropped: it is
+# rendered again, with the state of that moment, for as long as a socket waits for it, since a
+# lost push would leave screens on an old state until the next change (after a burst, never).
+RENDER_RETRY = (0.05, 2.0)
 # Seconds between renewals of this process's round subscriptions: group membership in
 # channels-redis expires (settings: group_expiry, an hour), and a workshop may last longer.
 GROUP_RENEWAL = 1800
@@ -57,13 +68,34 @@ def send_notification(round_id, topics, urgent):
     message = {"type": "round.changed", "round": round_id, "topics": topics, "urgent": urgent}
     try:
         async_to_sync(_group_send)(round_group(round_id), message)
+    except TimeoutError:
+        logger.warning("Live update for round %s is slow to send; it goes on trying", round_id)
     except Exception:
         # The write is committed; screens catch up when they reconnect or when the layer returns.
         logger.warning("Live update for round %s was not sent", round_id, exc_info=True)
 
 
+_sending = set()  # notifications whose requests stopped waiting, kept from the garbage collector
+
+
 async def _group_send(group, message):
-    await asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_TIMEOUT)
+    """Hand ``message`` to the layer; wait at most SEND_TIMEOUT for it, while the sending itself
+    goes on up to SEND_PATIENCE (in the server's event loop, which outlives the request)."""
+    sending = asyncio.ensure_future(
+        asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_PATIENCE)
+    )
+    _sending.add(sending)
+    sending.add_done_callback(_sending.discard)
+    try:
+        await asyncio.wait_for(asyncio.shield(sending), SEND_TIMEOUT)
+    except TimeoutError:
+        sending.add_done_callback(partial(_report_late_failure, group))
+        raise
+
+
+def _report_late_failure(group, sending):
+    if not sending.cancelled() and (error := sending.exception()) is not None:
+        logger.warning("Live update to %s was not sent", group, exc_info=error)
 
 
 @dataclass(eq=False, slots=True)
@@ -209,21 +241,48 @@ class LiveHub:
         """Render once per audience (per variant) and queue the texts for ``targets``."""
         if not targets:
             return
-        from channels.db import database_sync_to_async
-
-        round_id, audience = key
         members = sorted({s.member for s in targets if s.member is not None})
-        try:
-            variants = await database_sync_to_async(self.render)(
-                round_id, audience, topics, members
-            )
-        except Exception:
-            logger.exception("Rendering a live update for round %s failed", round_id)
-            return
+        variants = await self._render(key, topics, members, targets)
         for text, receivers in variants:
             for socket in targets:
                 if receivers is None or socket.member in receivers:
                     self._deliver(socket, text)
+
+    async def _render(self, key, topics, members, targets):
+        """The renderer's variants; while the database cannot serve, the same render again after a
+        growing pause (``RENDER_RETRY``) until it can or no target listens any more. Any other
+        failure is a bug, not a wait: logged, and nothing is pushed."""
+        from channels.db import database_sync_to_async
+
+        round_id, audience = key
+        pause, attempts = RENDER_RETRY[0], 0
+        while True:
+            attempts += 1
+            try:
+                variants = await database_sync_to_async(self.render)(
+                    round_id, audience, topics, members
+                )
+            except (OperationalError, InterfaceError) as error:
+                if attempts == 1:
+                    logger.warning(
+                        "The database could not serve a live update for round %s (%s); "
+                        "rendering it again shortly",
+                        round_id,
+                        error,
+                    )
+            except Exception:
+                logger.exception("Rendering a live update for round %s failed", round_id)
+                return []
+            else:
+                if attempts > 1:
+                    logger.info(
+                        "Live update for round %s rendered at attempt %s", round_id, attempts
+                    )
+                return variants
+            if all(socket.dropped for socket in targets):
+                return []
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RENDER_RETRY[1])
 
     def _deliver(self, socket, text):
         """Queue ``text`` for one socket; a socket whose outbox is full is dropped."""

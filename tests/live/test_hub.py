@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from channels.layers import InMemoryChannelLayer
+from django.db import OperationalError
 
 from facilitation.live.push import (
     CLOSE_SLOW,
@@ -54,6 +55,22 @@ class CountingRenderer:
     def __call__(self, round_id, audience, topics, members):
         self.calls.append((audience, frozenset(topics), tuple(members)))
         return [(f"{audience}:{sorted(topics)}:v{self.version}", None)]
+
+
+class BusyDatabaseRenderer(CountingRenderer):
+    """Renders like the real one, except that the database cannot serve its first ``busy`` calls
+    (SQLite's lock or the pool's wait ran out, or the connection was lost)."""
+
+    def __init__(self, busy):
+        super().__init__()
+        self.busy = busy
+
+    def __call__(self, round_id, audience, topics, members):
+        if self.busy:
+            self.busy -= 1
+            self.calls.append(("busy", frozenset(topics), tuple(members)))
+            raise OperationalError("database is locked")
+        return super().__call__(round_id, audience, topics, members)
 
 
 @pytest.fixture
@@ -217,3 +234,49 @@ async def test_a_snapshot_never_overtakes_a_newer_push(hub):
         assert EVERYTHING in screen.received[0]
         versions = [int(text.rsplit(":v", 1)[1]) for text in screen.received]
         assert versions == sorted(versions)
+
+
+async def test_a_push_the_database_cannot_serve_is_rendered_again_not_dropped(hub):
+    screen = Screen()
+    await joined(hub, screen)
+    hub.render = BusyDatabaseRenderer(busy=3)
+    hub.render.version = 7
+    await pushed(hub, 1, {"results"})
+    await hub.written()
+    assert screen.received[-1] == "projector:['results']:v7"
+    assert [call[0] for call in hub.render.calls] == ["busy", "busy", "busy", "projector"]
+
+
+async def test_a_snapshot_the_database_cannot_serve_is_rendered_again(hub):
+    hub.render = BusyDatabaseRenderer(busy=2)
+    screen = Screen()
+    await joined(hub, screen)
+    assert screen.received == [f"projector:['{EVERYTHING}']:v0"]
+
+
+async def test_a_render_that_fails_for_another_reason_is_not_repeated(hub):
+    screen = Screen()
+    await joined(hub, screen)
+
+    def broken(round_id, audience, topics, members):
+        broken.calls += 1
+        raise ValueError("a bug in a template")
+
+    broken.calls = 0
+    hub.render = broken
+    await pushed(hub, 1, {"results"})
+    await hub.written()
+    assert broken.calls == 1
+    assert len(screen.received) == 1  # the snapshot only
+
+
+async def test_a_push_waiting_for_the_database_stops_when_its_sockets_leave(hub):
+    leaving = await joined(hub, Screen())
+    hub.render = BusyDatabaseRenderer(busy=10**6)
+    hub.heard(1, {"results"}, urgent=True)
+    flush = hub.pending[(1, "projector")].task
+    while not hub.render.calls:  # the first render has been tried (and refused)
+        await asyncio.sleep(0)
+    await hub.leave(leaving)
+    await flush
+    assert hub.render.busy > 0
