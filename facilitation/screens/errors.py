@@ -1,7 +1,11 @@
 """Error pages that say what happened in words, never with a stack trace."""
 
+import sys
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .overload import busy_response
 
 
 def _error(request, message, status):
@@ -25,6 +29,11 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Called while the error is being handled: a database that could not serve, even from a
+    # middleware outside the view, is "busy, try again" (503) as it is from a view.
+    busy = busy_response(request, sys.exc_info()[1])
+    if busy is not None:
+        return busy
     return _error(
         request,
         _("Something went wrong on our side. Nothing you saved is lost; reload and try again."),

@@ -32,15 +32,23 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.warning(
-            "Busy database: %s %s answered 503 (%s)", request.method, request.path, exception
-        )
-        if request.headers.get("HX-Request"):
-            # htmx does not swap a 503 in; balans.js retries or says why in the notice.
-            response = HttpResponse(busy_message(), status=503, content_type="text/plain")
-        else:
-            response = render(request, "error.html", {"message": busy_message()}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return busy_response(request, exception)
+
+
+def busy_response(request, exception):
+    """The 503 "try again" for a database that could not serve (None for any other error).
+
+    The middleware asks this of a view's error; the 500 handler (``errors.server_error``) of an
+    error raised before or around the view, in another middleware."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    logger.warning(
+        "Busy database: %s %s answered 503 (%s)", request.method, request.path, exception
+    )
+    if request.headers.get("HX-Request"):
+        # htmx does not swap a 503 in; balans.js retries or says why in the notice.
+        response = HttpResponse(busy_message(), status=503, content_type="text/plain")
+    else:
+        response = render(request, "error.html", {"message": busy_message()}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -90,3 +90,36 @@ class TestBusyDatabase:
             )
         assert response.status_code == 503
         assert "upptagen" in response.content.decode()
+
+
+class TestBusyOutsideTheView:
+    """A database error raised by a middleware (before the view runs) reaches the 500 handler,
+    which says "busy, try again" as the view's error would."""
+
+    def test_the_error_handler_answers_503_for_a_database_that_cannot_serve(self, rf, db):
+        from django.db import OperationalError, transaction
+
+        from facilitation.screens.errors import server_error
+
+        request = rf.post("/r/ABCDEF/join/", HTTP_HX_REQUEST="true")
+        with database_busy(), pytest.raises(OperationalError):
+            try:
+                with transaction.atomic():  # as a middleware that writes would
+                    Response.objects.filter(pk=0).delete()
+            except OperationalError:
+                response = server_error(request)
+                raise
+        assert response.status_code == 503
+        assert response["Retry-After"] == "1"
+        assert "The server is busy and did not save this" in response.content.decode()
+
+    def test_any_other_error_is_the_plain_500_page(self, rf, db):
+        from facilitation.screens.errors import server_error
+
+        request = rf.get("/")
+        try:
+            raise ValueError("a bug")
+        except ValueError:
+            response = server_error(request)
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in response.content.decode()
