@@ -36,6 +36,10 @@ def authorise(audience, key, scope):
         FACILITATOR: {"pk": key},
     }[audience]
     round = Round.objects.select_related("workshop").filter(**lookup).first()
+    if round is None and audience == PARTICIPANT:
+        # As a code that exists but is not one's own: a socket must not tell a guesser which
+        # join codes exist (the pages limit unknown codes per address; screens.code_guessing).
+        return None, CLOSE_FORBIDDEN
     if round is None:
         return None, CLOSE_NOT_FOUND
     if audience == PARTICIPANT:

@@ -66,6 +66,16 @@ class TestRefusals:
         assert connected
         assert await closed_with(communicator) == 4404
 
+    async def test_an_unknown_join_code_is_refused_as_a_code_one_has_not_joined(
+        self, channel_layer, live_round
+    ):
+        outcomes = []
+        for code in [live_round.join_code, "ZZZZ99"]:
+            communicator, connected = await connect(f"/ws/participant/{code}/")
+            assert connected
+            outcomes.append(await closed_with(communicator))
+        assert outcomes == [4403, 4403]  # a guesser cannot tell which code exists
+
     async def test_a_phone_without_a_cookie_is_closed_with_4403(self, channel_layer, live_round):
         communicator, connected = await connect(f"/ws/participant/{live_round.join_code}/")
         assert connected
