@@ -57,6 +57,9 @@ def test_a_second_round_continues_the_first_with_then_and_now(
     assert serious_violations(console) == []
     rerun = console.locator(f"tr:has-text('{dilemma['title']}') input[name=rerun]")
     expect(rerun).to_be_checked()
+    # It opens with a recap of May, the agenda's first step: the dilemma moves down one.
+    expect(console.get_by_label("Start with a recap of this round")).to_be_checked()
+    number += 1
     console.get_by_label("Title of the new round").fill("November workshop")
     console.get_by_role("button", name="Create the new round").click()
     expect(console.locator("h1")).to_have_text("November workshop")
