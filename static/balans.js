@@ -196,11 +196,10 @@ document.addEventListener("click", (event) => {
   });
 })();
 
-/* A live update re-renders forms someone may be using: a question or a note half typed, a box
-   ticked on the console, an open disclosure. Whatever was typed, ticked or opened (and the caret)
-   survives every push, on every page. A reply to one's own form is different: it comes back as
-   the server says, except on the code of conduct, where the other forms keep what they held
-   and a refused form keeps what was typed, so it can be corrected. */
+/* A push, or the reply to another form, re-renders forms someone may be using: a question or a
+   note half typed, a box ticked on the console, an open disclosure. Whatever was typed, ticked or
+   opened (and the caret) survives, on every page. The form just sent comes back as the server
+   says, unless it was refused: then it keeps what was typed, so it can be corrected. */
 (function () {
   "use strict";
   var FIELDS = "textarea[name], input[name]:not([type=hidden]):not([type=submit]), select[name]";
@@ -274,12 +273,11 @@ document.addEventListener("click", (event) => {
   document.addEventListener("htmx:wsBeforeMessage", function () { kept = capture(document.body, null); });
   document.addEventListener("htmx:wsAfterMessage", function () { restore(kept); kept = null; });
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var conduct = document.getElementById("conduct");
-    if (!conduct) return;
+    if (event.detail.target === document.body) return;  // a new page keeps nothing
     var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
     var form = elt && elt.closest ? elt.closest("form") : null;
     var sent = event.detail.xhr && event.detail.xhr.status < 400 ? form : null;
-    kept = capture(conduct, sent);
+    kept = capture(document.body, sent);
     if (sent && sent.hasAttribute("data-reset-on-success")) sent.reset();
   });
   document.addEventListener("htmx:afterSwap", function () { restore(kept); kept = null; });
