@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from facilitation.workshops.models import Round
 
@@ -13,9 +14,9 @@ class Recording(models.Model):
     """
 
     class Status(models.TextChoices):
-        RECORDING = "recording", _("recording")
-        PAUSED = "paused", _("paused")
-        STOPPED = "stopped", _("stopped")
+        RECORDING = "recording", pgettext_lazy("recording status", "recording")
+        PAUSED = "paused", pgettext_lazy("recording status", "paused")
+        STOPPED = "stopped", pgettext_lazy("recording status", "stopped")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="recordings")
     started_by = models.ForeignKey(
