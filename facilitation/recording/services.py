@@ -292,11 +292,12 @@ def audio_chunks(recording):
     return list(recording.chunks.order_by("sequence").values_list("name", "size"))
 
 
-def read_audio(recording, start=0, end=None):
+def read_audio(recording, start=0, end=None, *, chunks=None):
     """Yield the recording's audio bytes from ``start`` to ``end`` (inclusive; None: the end),
-    reading the chunks from the storage one at a time."""
+    reading the chunks from the storage one at a time. ``chunks`` (from ``audio_chunks``), when
+    given, spares the generator the database, so it can run in any thread."""
     position = 0
-    for name, size in audio_chunks(recording):
+    for name, size in audio_chunks(recording) if chunks is None else chunks:
         chunk_start, chunk_end = position, position + size - 1
         position += size
         if chunk_end < start:

@@ -7,8 +7,10 @@ answer JSON for ``static/recording.js``: ``{"error": message}`` with a 4xx statu
 
 import re
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -140,6 +142,22 @@ def console_recording(request, round_id, recording_id):
     return render(request, "recording/page.html", context)
 
 
+def audio_stream(request, recording, start=0, end=None):
+    """The audio's bytes as the server wants them: under ASGI an asynchronous iterator (a
+    synchronous one would be read whole into memory first), each chunk read in a thread."""
+    pieces = services.read_audio(recording, start, end, chunks=services.audio_chunks(recording))
+    if not isinstance(request, ASGIRequest):
+        return pieces
+
+    async def each():
+        while (
+            piece := await sync_to_async(next, thread_sensitive=False)(pieces, None)
+        ) is not None:
+            yield piece
+
+    return each()
+
+
 @login_required
 @require_GET
 def console_recording_audio(request, round_id, recording_id):
@@ -155,11 +173,11 @@ def console_recording_audio(request, round_id, recording_id):
         else:
             start, end = max(0, total - int(last)), total - 1
         if start > end or start >= total:
-            response = StreamingHttpResponse(iter(()), status=416)
+            response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{total}"
             return response
         response = StreamingHttpResponse(
-            services.read_audio(recording, start, end),
+            audio_stream(request, recording, start, end),
             status=206,
             content_type=recording.mime_type,
         )
@@ -167,7 +185,7 @@ def console_recording_audio(request, round_id, recording_id):
         response["Content-Length"] = str(end - start + 1)
     else:
         response = StreamingHttpResponse(
-            services.read_audio(recording), content_type=recording.mime_type
+            audio_stream(request, recording), content_type=recording.mime_type
         )
         response["Content-Length"] = str(total)
     response["Accept-Ranges"] = "bytes"

@@ -125,4 +125,9 @@ def test_the_facilitator_records_the_room_through_the_agenda(
     expect(chapters.filter(has_text="Step 1:")).to_have_count(1)
     expect(chapters.filter(has_text="Step 2:")).to_have_count(1)
     expect(console.locator("audio")).to_have_count(1)
+    audio_url = f"{server.url}/console/rounds/{facts['id']}/recordings/{recording_id}/audio/"
+    audio = console.request.get(audio_url)
+    assert audio.ok and audio.body() == whole.read_bytes()
+    part = console.request.get(audio_url, headers={"Range": "bytes=0-99"})
+    assert part.status == 206 and part.body() == whole.read_bytes()[:100]
     assert serious_violations(console) == []
