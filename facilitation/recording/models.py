@@ -40,6 +40,12 @@ class Recording(models.Model):
         return f"{self.round} {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
+    def format_name(self):
+        """The audio's format as people name it: "Opus (WebM)" or "Opus (Ogg)"."""
+        container = {"audio/webm": "WebM", "audio/ogg": "Ogg"}.get(self.mime_type, "?")
+        return f"Opus ({container})"
+
+    @property
     def duration_seconds(self):
         """Seconds of audio: from start to stop (or now), less the pauses."""
         if self.stopped_at is None:
