@@ -37,6 +37,25 @@ def chapter_label(event):
     return f"{label} · {step_name}" if step_name else label
 
 
+def webvtt(chapters, duration):
+    """A WebVTT chapters file: one cue per (offset, label) from its offset to the next one's (the
+    last one to ``duration``, or a second on when the length is not known)."""
+    lines = ["WEBVTT", ""]
+    for number, (offset, label) in enumerate(chapters, start=1):
+        following = chapters[number][0] if number < len(chapters) else duration
+        end = following if following is not None and following > offset else offset + 1
+        text = " ".join(label.split()).replace("-->", "→")
+        lines += [str(number), f"{vtt_time(offset)} --> {vtt_time(end)}", text, ""]
+    return "\n".join(lines)
+
+
+def vtt_time(seconds):
+    milliseconds = round(seconds * 1000)
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
 def clock(seconds):
     """Seconds as h:mm:ss or m:ss."""
     seconds = int(seconds)

@@ -119,6 +119,15 @@ def stop_recording(recording, *, by):
     return _change(recording, by=by, kind="recording.stopped")
 
 
+def stop_running_recordings(round, *, by):
+    """Stop every recording of ``round`` that is not stopped (as the round closes), each as
+    ``stop_recording`` does. Returns how many were stopped."""
+    running = list(round.recordings.exclude(status=Recording.Status.STOPPED))
+    for recording in running:
+        stop_recording(recording, by=by)
+    return len(running)
+
+
 def _change(recording, *, by, kind):
     allowed = {
         "recording.paused": {Recording.Status.RECORDING},

@@ -20,6 +20,11 @@ urlpatterns = [
         name="console-recording-audio",
     ),
     path(
+        "console/rounds/<id:round_id>/recordings/<id:recording_id>/chapters.vtt",
+        views.console_recording_chapters,
+        name="console-recording-chapters",
+    ),
+    path(
         "console/rounds/<id:round_id>/recordings/<id:recording_id>/chunks/",
         views.console_recording_chunk,
         name="console-recording-chunks",

@@ -20,7 +20,7 @@ from facilitation.workshops.models import Round
 from facilitation.workshops.services import ActionRefused, record_event
 
 from . import services
-from .chapters import chapter_label
+from .chapters import chapter_label, webvtt
 from .models import Recording
 
 ACTIONS = {
@@ -140,6 +140,21 @@ def console_recording(request, round_id, recording_id):
         "others": round.recordings.exclude(pk=recording.pk),
     }
     return render(request, "recording/page.html", context)
+
+
+@login_required
+@require_GET
+def console_recording_chapters(request, round_id, recording_id):
+    """The recording's chapters as a WebVTT file, to go beside the audio in a player or a
+    transcription tool."""
+    round = _round(request, round_id, services.may_listen)
+    recording = _recording(round, recording_id)
+    chapters = [(offset, chapter_label(event)) for offset, event in services.chapters(recording)]
+    response = HttpResponse(
+        webvtt(chapters, recording.duration_seconds), content_type="text/vtt; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="recording-{recording.pk}.vtt"'
+    return response
 
 
 def audio_stream(request, recording, start=0, end=None):

@@ -196,3 +196,37 @@ class TestRecordingPage:
         assert part["Content-Range"] == f"bytes {len(WEBM) - 1}-{len(WEBM) + 3}/{len(WEBM) + 4}"
         beyond = console.get(url, headers={"Range": "bytes=9999-"})
         assert beyond.status_code == 416
+
+
+class TestClosingTheRound:
+    def test_closing_the_round_from_the_console_stops_its_recordings(
+        self, console, recording, live_round
+    ):
+        console.post(reverse("console-round-action", args=[live_round.pk, "close"]))
+        recording.refresh_from_db()
+        assert recording.status == Recording.Status.STOPPED
+        assert Event.objects.filter(kind="recording.stopped").count() == 1
+
+
+class TestChaptersFile:
+    def test_the_chapters_are_a_webvtt_file_on_the_recordings_clock(
+        self, console, recording, live_round, facilitator
+    ):
+        from datetime import timedelta
+
+        from facilitation.workshops import services
+
+        step = live_round.steps.order_by("position").first()
+        services.go_to_step(live_round, step, by=facilitator)
+        stop_recording(recording, by=facilitator)
+        start = recording.started_at
+        Event.objects.filter(kind="step.shown", round=live_round, step=step).update(
+            created_at=start + timedelta(seconds=75.5)
+        )
+        Recording.objects.filter(pk=recording.pk).update(stopped_at=start + timedelta(seconds=90))
+        url = reverse("console-recording-chapters", args=[live_round.pk, recording.pk])
+        response = console.get(url)
+        assert response["Content-Type"].startswith("text/vtt")
+        text = response.content.decode()
+        assert text.startswith("WEBVTT\n\n1\n00:01:15.500 --> 00:01:30.000\n")
+        assert f"Step {step.position}: {step.title}" in text

@@ -235,6 +235,7 @@ MATRIX = {
     "console-recording-chunks": CONSOLE_ACTION,
     "console-recording": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-recording-audio": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-recording-chapters": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-publish-report": CONSOLE_ACTION,
     "phone-report": {"GET": same(NOT_FOUND), "POST": NONE},
     "console-choose-recap": CONSOLE_ACTION,
