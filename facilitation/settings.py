@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "facilitation.questions",
     "facilitation.recap",
     "facilitation.fieldnotes",
+    "facilitation.recording",
     "facilitation.reports",
     "facilitation.screens",
     "facilitation.live",
@@ -266,6 +267,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (the recordings' audio) go through the default storage: this folder unless
+# STORAGES names another backend (an S3-compatible bucket, say).
+MEDIA_ROOT = Path(os.environ.get("BALANS_MEDIA_ROOT", DATA_DIR / "media"))
+# The most audio one recording may hold (bytes); 500 MB is some ten hours of speech in Opus.
+RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", 500 * 1024 * 1024))
 
 # Production (BALANS_ENV=production: the image and compose.yaml) is HTTPS-only unless told
 # otherwise; the embedded default (`make run`, plain http on a meeting-room network) is not.

@@ -7,8 +7,10 @@ from facilitation.screens import urls as screens_urls
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # Before the screens' routes: their "console/rounds/<id>/<action>/" would take "report".
+    # Before the screens' routes: their "console/rounds/<id>/<action>/" would take "report"
+    # and "recordings".
     path("", include("facilitation.reports.urls")),
+    path("", include("facilitation.recording.urls")),
     path("", include(screens_urls)),
 ]
 

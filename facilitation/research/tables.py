@@ -29,6 +29,7 @@ from facilitation.deliberation.models import (
 from facilitation.fieldnotes.models import FieldNote
 from facilitation.fieldnotes.services import observer_names
 from facilitation.questions.models import Question, QuestionVote
+from facilitation.recording.models import Recording
 from facilitation.workshops.models import (
     Attendance,
     BreakoutGroup,
@@ -430,6 +431,24 @@ def field_note_rows(scope):
             n.deleted,
             iso(n.created_at),
             iso(n.updated_at),
+        )
+
+
+def recording_rows(scope):
+    recordings = scope.in_rounds(Recording.objects.all()).order_by(
+        "round__created_at", "round_id", "started_at", "pk"
+    )
+    for r in recordings.iterator(chunk_size=CHUNK_SIZE):
+        duration = r.duration_seconds
+        yield (
+            r.pk,
+            r.round_id,
+            r.status,
+            r.mime_type,
+            r.byte_size,
+            iso(r.started_at),
+            iso(r.stopped_at) if r.stopped_at else "",
+            round(duration, 1) if duration is not None else "",
         )
 
 
@@ -1018,6 +1037,33 @@ TABLES = [
             Column("updated_at", DATETIME, "when it last changed"),
         ),
         field_note_rows,
+        nested_under="round",
+    ),
+    Table(
+        "recordings",
+        "One row per audio recording of a round (a round may have several). The audio itself "
+        "is not in the export; the round's `events` between `started_at` and `stopped_at` are "
+        "its chapters.",
+        (
+            Column("recording_id", INTEGER, "identifier of the recording"),
+            Column("round_id", INTEGER, "the round (see `rounds`)"),
+            Column(
+                "status",
+                TEXT,
+                "where the recording stands",
+                allowed=tuple(Recording.Status.values),
+            ),
+            Column("mime_type", TEXT, "the audio's format: `audio/webm` or `audio/ogg` (Opus)"),
+            Column("byte_size", INTEGER, "the audio's size in bytes"),
+            Column("started_at", DATETIME, "when it started"),
+            Column("stopped_at", DATETIME, "when it stopped; empty: not stopped"),
+            Column(
+                "duration_seconds",
+                DECIMAL,
+                "seconds of audio: from start to stop less the pauses; empty: not stopped",
+            ),
+        ),
+        recording_rows,
         nested_under="round",
     ),
     Table(

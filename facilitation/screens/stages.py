@@ -20,6 +20,7 @@ from facilitation.deliberation.services import answer_key, answered_count, own_a
 from facilitation.deliberation.statements import own_statements
 from facilitation.live.push import EVERYTHING
 from facilitation.questions.services import own_questions
+from facilitation.recording.services import recording_state
 from facilitation.workshops.groups import (
     attribute_keys,
     groups_of,
@@ -100,6 +101,8 @@ def stage_context(
         context.update(kind.stage_context(round, step, audience, viewer))
     # Questions belong to the round, not to a step: open on every step or on a questions step.
     context.update(questions_context(round, audience, questions))
+    # The "Recording" mark is part of every audience's stage, so a snapshot always has it.
+    context["recording_state"] = recording_state(round)
     if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
@@ -208,6 +211,8 @@ def _screen_fragments(round, audience, topics, members, whole_stage):
             parts.append(render_to_string(f"steps/conduct.html#{audience}-conduct", context))
         if "questions" in topics:
             parts.append(_questions_fragment(round, audience, context))
+        if "recording" in topics:
+            parts.append(render_to_string("recording/mark.html#mark", context))
         if parts:
             fragments.append(("".join(parts), receivers))
     return fragments
@@ -248,7 +253,11 @@ def _participant_fragments(round, topics, members, whole_stage):
     if not whole_stage and set(topics) <= {"display"}:
         return []  # phones show nothing of the projector's display state
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
-        return _conduct_fragments(round, members, whole_stage)
+        fragments = _conduct_fragments(round, members, whole_stage)
+        if not whole_stage and "recording" in topics:
+            context = {"recording_state": recording_state(round)}
+            fragments.append((render_to_string("recording/mark.html#mark", context), None))
+        return fragments
     if whole_stage:
         if _on_finding(round):
             return _finding_stages(round, members)
@@ -269,6 +278,9 @@ def _participant_fragments(round, topics, members, whole_stage):
     fragments = []
     if "results" in topics and context.get("results") is not None:
         fragments.append(render_fragment(PARTICIPANT, "results", context))
+    if "recording" in topics:
+        # The mark is the same on every phone (of one language): one render for all.
+        fragments.append(render_to_string("recording/mark.html#mark", context))
     if "annotations" in topics and _on_finding(round):
         # The room's wall is the same for every phone; one's own notes (with their edit and
         # delete buttons) are not part of it, so this is one render for all.

@@ -76,6 +76,14 @@ class Workshop(models.Model):
         help_text=_("If set, participants must accept it before taking part."),
     )
 
+    # When set, the consent text must say so, the join page tells people before they take part,
+    # and the console can record the room (facilitation/recording).
+    recorded = models.BooleanField(
+        _("this workshop is recorded"),
+        default=False,
+        help_text=_("The room's audio is recorded; the consent text must say so."),
+    )
+
     class Withdrawal(models.TextChoices):
         REMOVE = "remove", _("Remove their contributions")
         ANONYMISE = "anonymise", _("Keep their contributions without their pseudonym")

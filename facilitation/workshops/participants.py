@@ -99,10 +99,14 @@ def attributes_as_text(attributes):
     )
 
 
-def configure_participation(workshop, *, attributes, consent_text, on_withdrawal, by):
+def configure_participation(
+    workshop, *, attributes, consent_text, on_withdrawal, by, recorded=None
+):
     """Set what the workshop asks of participants: the attributes (as ``parse_attributes`` reads
-    them), the consent text (empty: no consent asked) and what withdrawal does. Records a
-    ``workshop.participation_configured`` event. Answers already given are kept."""
+    them), the consent text (empty: no consent asked), what withdrawal does and whether the room
+    is recorded (None: as it was). A recorded workshop needs a consent text (it must say so):
+    refused without one, nothing saved. Records a ``workshop.participation_configured`` event.
+    Answers already given are kept."""
     consent_text = (consent_text or "").strip()
     if len(consent_text) > CONSENT_MAX_LENGTH:
         raise ActionRefused(
@@ -112,12 +116,25 @@ def configure_participation(workshop, *, attributes, consent_text, on_withdrawal
         )
     if on_withdrawal not in Workshop.Withdrawal.values:
         raise ActionRefused(_("Choose what happens when a participant withdraws."), status=400)
+    recorded = workshop.recorded if recorded is None else bool(recorded)
+    if recorded and not consent_text:
+        raise ActionRefused(
+            _(
+                "A recorded workshop needs a consent text that tells participants the room is "
+                "recorded, what happens to the recording and who may hear it. Write it, then "
+                "turn recording on."
+            ),
+            status=400,
+        )
     attributes = parse_attributes(attributes)
     with transaction.atomic():
         workshop.participant_attributes = attributes
         workshop.consent_text = consent_text
         workshop.on_withdrawal = on_withdrawal
-        workshop.save(update_fields=["participant_attributes", "consent_text", "on_withdrawal"])
+        workshop.recorded = recorded
+        workshop.save(
+            update_fields=["participant_attributes", "consent_text", "on_withdrawal", "recorded"]
+        )
         record_event(
             "workshop.participation_configured",
             workshop=workshop,
@@ -125,6 +142,7 @@ def configure_participation(workshop, *, attributes, consent_text, on_withdrawal
             attributes=attributes,
             consent_text=consent_text,
             on_withdrawal=on_withdrawal,
+            recorded=recorded,
         )
     return workshop
 

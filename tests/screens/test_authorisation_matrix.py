@@ -25,6 +25,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from facilitation.deliberation import conduct
 from facilitation.deliberation.annotations import annotate, sentence_spans
@@ -36,6 +37,7 @@ from facilitation.fieldnotes.services import write_field_note
 from facilitation.live.routing import websocket_urlpatterns
 from facilitation.questions.services import ask_question, configure_questions
 from facilitation.recap.services import add_recap_step
+from facilitation.recording.services import start_recording
 from facilitation.workshops import services
 from facilitation.workshops.groups import split_into_groups
 from facilitation.workshops.models import Step, Workshop
@@ -116,6 +118,7 @@ ROUTE_WORDS = {
     "console-moderate-statement": {"decision": "approve"},
     "console-step-preview": {"audience": "phone"},
     "console-step-arrange": {"action": "up"},
+    "console-recording-action": {"action": "pause"},
     "phone-endorse": {"target": "clause"},
 }
 ROUTE_QUERY = {"console-download-export": "?format=json"}
@@ -226,6 +229,13 @@ MATRIX = {
     # The round report: the console's page and its publish toggle; the participants' page is
     # not found until it is published (as in this world), then open to anyone with the code.
     "console-report": CONSOLE_PAGE,
+    # Recording the room: facilitators record (and upload); facilitators and researchers play.
+    "console-start-recording": CONSOLE_ACTION,
+    "console-recording-action": CONSOLE_ACTION,
+    "console-recording-chunks": CONSOLE_ACTION,
+    "console-recording": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-recording-audio": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-recording-chapters": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-publish-report": CONSOLE_ACTION,
     "phone-report": {"GET": same(NOT_FOUND), "POST": NONE},
     "console-choose-recap": CONSOLE_ACTION,
@@ -280,6 +290,12 @@ def _world(facilitator, workshop, live_round):
     # A deleted step, for the agenda's undo.
     spare = live_round.steps.filter(kind=Step.Kind.OPEN_TEXT).get()
     deleted = delete_step(spare, by=facilitator)
+    # A recorded workshop, with a recording running.
+    workshop.consent_text = "The room is recorded."
+    workshop.recorded = True
+    workshop.save(update_fields=["consent_text", "recorded"])
+    workshop.participants.update(consented_at=timezone.now())
+    recording = start_recording(live_round, by=facilitator, mime_type="audio/webm;codecs=opus")
 
     def client(who=None):
         browser = Client()
@@ -311,6 +327,7 @@ def _world(facilitator, workshop, live_round):
         "participant_id": participant.pk,
         "event_id": deleted.pk,
         "question_id": question.pk,
+        "recording_id": recording.pk,
         # Routes whose id is another kind's than the world's word of that name.
         "routes": {
             "console-edit-field-note": {"note_id": field_note.pk},

@@ -12,6 +12,7 @@ from facilitation.deliberation.models import Response
 from facilitation.deliberation.moderation import set_answer_hidden
 from facilitation.deliberation.services import open_second_pass
 from facilitation.identifiers import is_whole_number, parse_id
+from facilitation.recording.services import stop_running_recordings
 from facilitation.workshops import services
 from facilitation.workshops.models import Step, Workshop
 
@@ -49,10 +50,12 @@ def console_round(request, round_id):
 
 
 def close_round(round, *, by):
-    """Close the round and freeze the workshop's code of conduct as a version named after it."""
+    """Close the round, freeze the workshop's code of conduct as a version named after it, and
+    stop the round's recordings that still run."""
     with transaction.atomic():
         services.close_round(round, by=by)
         freeze_round_version(round, by=by)
+        stop_running_recordings(round, by=by)
     return round
 
 

@@ -112,6 +112,14 @@ class ParticipationForm(forms.Form):
         choices=Workshop.Withdrawal.choices,
         widget=forms.RadioSelect,
     )
+    recorded = forms.BooleanField(
+        label=gettext_lazy("This workshop is recorded"),
+        required=False,
+        help_text=gettext_lazy(
+            "The room's audio is recorded from the console. Participants are told before they "
+            "take part; the consent text must say so."
+        ),
+    )
 
 
 @login_required
@@ -139,6 +147,7 @@ def console_participation(request, workshop_id):
                 "attributes": participation.attributes_as_text(workshop.participant_attributes),
                 "consent_text": workshop.consent_text,
                 "on_withdrawal": workshop.on_withdrawal,
+                "recorded": workshop.recorded,
             }
         )
     withdrawn = workshop.participants.exclude(withdrawn_at=None).count()
