@@ -61,6 +61,14 @@ def qr_svg(url):
     )
 
 
+def recording_state_for_screens(round):
+    """The "Recording" mark's state, read once per render of the round however many variants
+    (phones' answers, languages) it renders."""
+    if not hasattr(round, "_recording_state"):
+        round._recording_state = recording_state(round)
+    return round._recording_state
+
+
 def load_round(round_id):
     return Round.objects.select_related("workshop", "current_step").get(pk=round_id)
 
@@ -102,7 +110,7 @@ def stage_context(
     # Questions belong to the round, not to a step: open on every step or on a questions step.
     context.update(questions_context(round, audience, questions))
     # The "Recording" mark is part of every audience's stage, so a snapshot always has it.
-    context["recording_state"] = recording_state(round)
+    context["recording_state"] = recording_state_for_screens(round)
     if audience == PARTICIPANT:
         return context
     context["joined"] = round.attendances.count()
@@ -255,7 +263,7 @@ def _participant_fragments(round, topics, members, whole_stage):
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
         fragments = _conduct_fragments(round, members, whole_stage)
         if not whole_stage and "recording" in topics:
-            context = {"recording_state": recording_state(round)}
+            context = {"recording_state": recording_state_for_screens(round)}
             fragments.append((render_to_string("recording/mark.html#mark", context), None))
         return fragments
     if whole_stage:
