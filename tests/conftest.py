@@ -35,6 +35,14 @@ def stranger(db):
 
 
 @pytest.fixture
+def researcher(workshop):
+    """A researcher of the demo workshop: reads its record, facilitates nothing."""
+    user = get_user_model().objects.create_user("researcher", password="a research pass phrase")
+    workshop.researchers.add(user)
+    return user
+
+
+@pytest.fixture
 def workshop(facilitator):
     workshop, _created = load_demo_workshop("en", facilitators=[facilitator])
     return workshop

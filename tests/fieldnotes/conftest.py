@@ -7,13 +7,6 @@ from facilitation.workshops.models import Step
 
 
 @pytest.fixture
-def researcher(workshop):
-    user = get_user_model().objects.create_user("researcher", password="a research pass phrase")
-    workshop.researchers.add(user)
-    return user
-
-
-@pytest.fixture
 def co_facilitator(workshop):
     user = get_user_model().objects.create_user("cofacilitator", password="a co pass phrase")
     workshop.facilitators.add(user)

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
 
 from facilitation.recording.services import start_recording
 
@@ -20,13 +19,6 @@ def recorded(workshop):
     workshop.recorded = True
     workshop.save(update_fields=["consent_text", "recorded"])
     return workshop
-
-
-@pytest.fixture
-def researcher(workshop):
-    user = get_user_model().objects.create_user("researcher", password="a research pass phrase")
-    workshop.researchers.add(user)
-    return user
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import json
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from facilitation.research.exports import EXPORT_FORMATS
 from tests.conftest import phone_for
@@ -24,13 +23,6 @@ def download_url(workshop, key, **extra):
 
 def body(response):
     return b"".join(response.streaming_content)
-
-
-@pytest.fixture
-def researcher(workshop):
-    user = get_user_model().objects.create_user("researcher", password="a third pass phrase")
-    workshop.researchers.add(user)
-    return user
 
 
 class TestAccess:
