@@ -5,6 +5,7 @@ recording's page lists the steps as chapters."""
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -103,7 +104,12 @@ def test_the_facilitator_records_the_room_through_the_agenda(
     assert stored["mime"] == "audio/webm"
     assert len(stored["names"]) >= 2
     whole = tmp_path / "whole.webm"
-    whole.write_bytes(b"".join(open(name, "rb").read() for name in stored["names"]))  # noqa: SIM115
+    whole.write_bytes(b"".join(Path(name).read_bytes() for name in stored["names"]))
+    # A WebM file (its EBML header) whose audio track is Opus (the OpusHead in its codec data);
+    # where ffprobe is installed, it decodes the stream too.
+    audio = whole.read_bytes()
+    assert audio.startswith(b"\x1a\x45\xdf\xa3")
+    assert b"OpusHead" in audio[:4096]
     if shutil.which("ffprobe"):
         probe = subprocess.run(
             ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json", whole],
