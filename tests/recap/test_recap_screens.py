@@ -166,6 +166,7 @@ class TestTheRecapOnScreen:
         assert "2 answers in all" in page  # the dilemma's bars, as its own projector showed
         assert "Median 4" in page
         assert "Our code of conduct, version" in page
+        assert '<ol class="recap-clauses" data-fit-trim=' in page  # trimmed to fit the frame
         assert "Can we see the rules?" in page and "Who answers on weekends?" in page
         assert "When is the next round?" not in page  # answered
 
@@ -178,6 +179,7 @@ class TestTheRecapOnScreen:
         assert dilemma.title in page and "Median 4" in page
         assert "1 vote" in page  # the popular question's upvote
         assert "Questions still open" in page
+        assert '<ol class="recap-clauses">' in page  # a phone scrolls: nothing trimmed
 
     def test_the_console_shows_it_read_only_with_a_link_to_choose(
         self, console, november, recap_step, dilemma, scale, facilitator, participant
