@@ -529,6 +529,7 @@ class Vote:
     retries: int = 0  # answers of 503 "busy, try again" before this one, sent again as a phone does
 
 
+PROXY_READ_TIMEOUT = 60.0
 # static/balans.js: a phone sends an answer refused with 503 again, up to 5 times.
 BUSY_RETRIES = 5
 
@@ -805,7 +806,9 @@ async def measure(target, schedule, args):
             client = httpx.AsyncClient(
                 base_url=target.base(worker),
                 headers={"Origin": target.base(worker)},
-                timeout=args.timeout,
+                # A phone's request waits for an answer as long as a proxy lets it (nginx: 60 s);
+                # Balans answers "busy, try again" after REQUEST_QUEUE_TIMEOUT (30 s) at the most.
+                timeout=httpx.Timeout(args.timeout, read=max(args.timeout, PROXY_READ_TIMEOUT)),
                 trust_env=False,
                 verify=False,
             )

@@ -138,9 +138,8 @@ async def test_the_application_serves_its_requests_through_admission_control():
     assert response["status"] == 200
 
 
-def test_the_places_match_the_database_pool():
+def test_a_request_let_in_always_finds_a_pooled_connection():
     pool = settings.DATABASES["default"]["OPTIONS"].get("pool")
-    if pool:
-        assert pool["max_size"] == settings.REQUESTS_IN_FLIGHT
-    else:
-        assert settings.REQUESTS_IN_FLIGHT >= 1
+    if pool is None:
+        pytest.skip("SQLite has no pool")
+    assert pool["max_size"] > settings.REQUESTS_IN_FLIGHT  # and some left for the sockets
