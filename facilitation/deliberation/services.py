@@ -5,12 +5,12 @@ What an answer of each kind looks like, and how a room's answers add up, is in `
 
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Step
+from facilitation.workshops.models import Participant, Round, Step
 from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused, record_event
 from facilitation.workshops.taking_part import Capability, check_can_take_part
@@ -34,9 +34,9 @@ def submit_answer(step, participant, payload):
     """
     kind = ANSWER_KINDS.get(step.kind)
     with transaction.atomic():
+        _lock_for_answering(step, participant)
         step = (
-            Step.objects.select_for_update(of=("self", "round"))
-            .select_related("round__workshop")
+            Step.objects.select_related("round__workshop")
             .prefetch_related(*(kind.related if kind else ()))
             .get(pk=step.pk)
         )
@@ -48,6 +48,31 @@ def submit_answer(step, participant, payload):
             response = _answer(step, participant, answer, kind)
     response.step = step
     return response
+
+
+def _lock_for_answering(step, participant):
+    """Hold the step and its round still, and this person's answering, until the answer commits.
+
+    A hall's answers to one step are written side by side: each takes a *shared* lock on the step
+    and the round, so the facilitator's lock, move or pause (which update those rows) waits for the
+    answers already on their way and every later answer sees it. The person's own row is locked
+    exclusively, so two taps of one phone are written one after the other. On PostgreSQL; SQLite
+    writes one transaction at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    step_table, round_table, participant_table = (
+        quote(model._meta.db_table) for model in (Step, Round, Participant)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table names from the models, values as parameters.
+            f"SELECT 1 FROM {step_table} s JOIN {round_table} r ON r.id = s.round_id,"  # noqa: S608
+            f" {participant_table} p WHERE s.id = %s AND p.id = %s"
+            " FOR SHARE OF s, r FOR NO KEY UPDATE OF p",
+            [step.pk, participant.pk],
+        )
 
 
 def cast_vote(step, participant, option_id):
