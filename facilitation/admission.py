@@ -14,20 +14,14 @@ language: nothing was stored, and a phone sends its answer again by itself (``st
 
 A place is given back when the response starts: what follows (the body of a download, say) needs
 no database, and a slow reader must not hold the room's votes up.
-
-Each request's code runs on a thread kept for the next request (a *lane*), as a WSGI server's
-threads are: Django would otherwise start a thread for every request, which in a burst of votes
-is a cost of its own.
 """
 
 import asyncio
 import html
 import logging
 import weakref
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
-from asgiref.sync import ThreadSensitiveContext
 from django.conf import settings
 from django.http.cookie import parse_cookie
 from django.utils import translation
@@ -88,14 +82,10 @@ class AdmissionControl:
                 leave()
             await send(message)
 
-        lane = queue.take_lane()
         try:
-            # Django's own ThreadSensitiveContext, inside, then leaves this one in place.
-            async with ThreadSensitiveContext(executor=lane):
-                await self.app(scope, receive, send_then_leave)
+            await self.app(scope, receive, send_then_leave)
         finally:
             leave()
-            queue.give_back_lane(lane, keep=self.places * 2)
 
 
 class Queue:
@@ -104,20 +94,6 @@ class Queue:
     def __init__(self, places):
         self.places = asyncio.Semaphore(places)
         self.waiting = 0
-        self.idle_lanes = []
-
-    def take_lane(self):
-        """A thread for one request's code: one that served an earlier request, or a new one
-        (while earlier requests still stream their bodies, more than ``places`` are in use)."""
-        if self.idle_lanes:
-            return self.idle_lanes.pop()
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
-
-    def give_back_lane(self, lane, *, keep):
-        if len(self.idle_lanes) < keep:
-            self.idle_lanes.append(lane)
-        else:
-            lane.shutdown(wait=False)
 
     async def enter(self, *, limit, wait_seconds):
         """Take a place, waiting up to ``wait_seconds``; False if none came or the queue is full."""

@@ -1,10 +1,8 @@
 """Admission control: a bounded number of requests in the app, the rest wait in order or get 503."""
 
 import asyncio
-import threading
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
 from django.conf import settings
 
@@ -117,43 +115,6 @@ async def test_a_full_queue_refuses_at_once_and_a_freed_place_is_used_again():
     held.let_finish("/waiting")
     await settle()
     assert app.queue().places.locked() is False
-
-
-class ThreadReporter:
-    """A thread-sensitive sync app, as Django's views are: answers with the thread it ran on."""
-
-    def __init__(self):
-        self.threads = []
-        self.release = threading.Event()
-
-    async def __call__(self, scope, receive, send):
-        def view():
-            self.threads.append(threading.get_ident())
-            if scope["path"] == "/held":
-                self.release.wait(timeout=5)
-
-        await sync_to_async(view, thread_sensitive=True)()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-
-async def test_each_request_runs_on_a_thread_kept_from_an_earlier_one():
-    reporter = ThreadReporter()
-    app = AdmissionControl(reporter, places=2, wait_seconds=5, queue_limit=100)
-    for path in ("/first", "/second"):
-        _communicator, response = request(app, path)
-        assert (await response)["status"] == 200
-    assert reporter.threads[0] == reporter.threads[1]
-    assert reporter.threads[0] != threading.get_ident()
-
-    _communicator, held = request(app, "/held")  # while it runs, another gets a thread of its own
-    while len(reporter.threads) < 3:
-        await asyncio.sleep(0)
-    _communicator, beside = request(app, "/beside")
-    assert (await beside)["status"] == 200
-    reporter.release.set()
-    assert (await held)["status"] == 200
-    assert reporter.threads[2] != reporter.threads[3]
 
 
 async def test_websockets_and_lifespan_pass_straight_through():
