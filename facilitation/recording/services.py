@@ -46,7 +46,6 @@ CHAPTER_KINDS = (
     "discussion.report_back",
     "conduct.clause_accepted",
     "conduct.amendment_accepted",
-    "fieldnote.written",
 )
 
 
@@ -359,3 +358,23 @@ def _record(kind, recording, *, by, **extra):
         recording=recording.pk,
         **extra,
     )
+
+
+def log_export(recordings, *, by, format, include_names=False):
+    """Record that ``recordings`` left the server in an export (their audio and chapters).
+
+    Effects: one ``recording.exported`` event per recording, naming the format (``by`` None:
+    from the command line). Called before the export streams, so that a download cut short is
+    in the log too.
+    """
+    with transaction.atomic():
+        for recording in recordings:
+            record_event(
+                "recording.exported",
+                workshop=recording.round.workshop,
+                round=recording.round,
+                user=by,
+                recording=recording.pk,
+                format=format,
+                include_names=include_names,
+            )
