@@ -26,6 +26,8 @@ ACTIONS = {
     "pause": services.pause_recording,
     "resume": services.resume_recording,
     "stop": services.stop_recording,
+    # A new page takes the recording up again (after a reload or a crash).
+    "continue": services.continue_recording,
 }
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -53,6 +55,7 @@ def recording_json(recording, *, status=200):
             "byte_size": recording.byte_size,
             "chunks_url": reverse("console-recording-chunks", args=[round_id, recording.pk]),
             "next_sequence": recording.chunks.count(),
+            "segment": recording.segment,
             "page_url": reverse("console-recording", args=[round_id, recording.pk]),
         },
         status=status,
@@ -83,8 +86,9 @@ def console_recording_action(request, round_id, recording_id, action):
     recording = _recording(round, recording_id)
     if action not in ACTIONS:
         raise Http404
+    extra = {"mime_type": request.POST.get("mime_type", "")} if action == "continue" else {}
     try:
-        recording = ACTIONS[action](recording, by=request.user)
+        recording = ACTIONS[action](recording, by=request.user, **extra)
     except ActionRefused as refusal:
         return refused(refusal)
     return recording_json(recording)
@@ -104,6 +108,7 @@ def console_recording_chunk(request, round_id, recording_id):
             recording,
             by=request.user,
             sequence=request.POST.get("sequence"),
+            segment=request.POST.get("segment", 0),
             data=upload.read() if upload is not None else b"",
         )
     except ActionRefused as refusal:
