@@ -164,3 +164,13 @@ class TestExportIsAnEvent:
                 output=str(tmp_path / "x.json"),
                 include_recordings=True,
             )
+
+
+def test_the_exports_page_links_each_recording_for_researchers(
+    agenda_recording, client, researcher
+):
+    client.force_login(researcher)
+    page = client.get(reverse("console-exports", args=[agenda_recording.round.workshop_id]))
+    link = reverse("console-recording", args=[agenda_recording.round_id, agenda_recording.pk])
+    assert link in page.content.decode()
+    assert client.get(link).status_code == 200

@@ -36,13 +36,17 @@ def console_exports(request, workshop_id):
             "workshop": workshop,
             "rounds": workshop.rounds.order_by("created_at", "pk"),
             "formats": EXPORT_FORMATS.values(),
-            "recorded_rounds": set(
-                Recording.objects.filter(round__workshop=workshop, byte_size__gt=0).values_list(
-                    "round_id", flat=True
-                )
-            ),
+            "recordings_by_round": recordings_by_round(workshop),
         },
     )
+
+
+def recordings_by_round(workshop):
+    """round id -> its recordings that have audio, for the page's links and its opt-in."""
+    found = {}
+    for recording in Recording.objects.filter(round__workshop=workshop, byte_size__gt=0):
+        found.setdefault(recording.round_id, []).append(recording)
+    return found
 
 
 @login_required
