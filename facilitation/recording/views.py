@@ -20,6 +20,7 @@ from facilitation.workshops.models import Round
 from facilitation.workshops.services import ActionRefused, record_event
 
 from . import services, timeline
+from .chapters import webvtt_cues
 from .models import Recording
 
 ACTIONS = {
@@ -160,9 +161,8 @@ def console_recording_field_notes(request, round_id, recording_id):
     """The field notes written while it ran, as a WebVTT file (each note a cue)."""
     round = _round(request, round_id, services.may_listen)
     recording = _recording(round, recording_id)
-    text = timeline.field_notes_vtt(recording)
-    if text is None:
-        raise Http404
+    # None written meanwhile: a file without cues (the page offers no link then).
+    text = timeline.field_notes_vtt(recording) or webvtt_cues([])
     return vtt_response(text, f"recording-{recording.pk}-field-notes.vtt")
 
 

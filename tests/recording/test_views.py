@@ -261,9 +261,9 @@ class TestTimelinePage:
             "Field note (O1): The room laughs at the example.\n"
         )
 
-    def test_a_recording_without_field_notes_has_no_such_file(self, console, recording):
+    def test_a_recording_without_field_notes_has_a_file_without_cues(self, console, recording):
         url = reverse("console-recording-field-notes", args=[recording.round_id, recording.pk])
-        assert console.get(url).status_code == 404
+        assert console.get(url).content.decode() == "WEBVTT\n"
 
     def test_a_stranger_reads_neither_page_nor_files(self, client, agenda_recording, stranger):
         client.force_login(stranger)
