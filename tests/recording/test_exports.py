@@ -174,3 +174,16 @@ def test_the_exports_page_links_each_recording_for_researchers(
     link = reverse("console-recording", args=[agenda_recording.round_id, agenda_recording.pk])
     assert link in page.content.decode()
     assert client.get(link).status_code == 200
+
+
+def test_the_facilitation_log_says_what_happened_to_a_recording(
+    agenda_recording, client, researcher
+):
+    from facilitation.research.exports import log_recordings_leaving
+
+    scope = ExportScope(agenda_recording.round.workshop, include_recordings=True)
+    log_recordings_leaving(scope, "csv", by=researcher)
+    log = export_bytes(ExportScope(agenda_recording.round.workshop), "log").decode("utf-8-sig")
+    assert "Recording started" in log
+    assert "Recording stopped" in log
+    assert f"Recording exported,recording {agenda_recording.pk} (csv)" in log
