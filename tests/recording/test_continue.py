@@ -233,3 +233,39 @@ class TestStorageQuota:
         rounds.close_round(live_round, by=facilitator)
         with pytest.raises(ActionRefused):
             services.continue_recording(three_chunks, by=facilitator, mime_type="audio/webm")
+
+
+def test_every_acknowledged_chunk_is_kept_when_the_page_closes_and_the_next_page_goes_on(
+    console, recording
+):
+    """The view's contract: a chunk answered 201 is stored; a page closed after its third
+    chunk (the fourth never sent) leaves those three, and the next page goes on from the
+    fourth: at most the chunk that was not sent is lost."""
+    data = stream([0, 4000, 8000, 12000])
+    pieces = [data[:60], data[60:120], data[120:]]
+    url = reverse("console-recording-chunks", args=[recording.round_id, recording.pk])
+    sizes = []
+    for sequence, piece in enumerate(pieces):
+        answer = console.post(url, {"sequence": sequence, "segment": 0, "chunk": _file(piece)})
+        assert answer.status_code == 201
+        sizes.append(answer.json()["byte_size"])
+    assert sizes == [60, 120, len(data)]
+    # The page closes here. Everything it was told was stored is there, in order.
+    assert b"".join(services.read_audio(recording)) == data
+    # As if those 12 s of audio had taken 20 s of the room's time (the page closed 8 s later).
+    Recording.objects.filter(pk=recording.pk).update(
+        started_at=recording.started_at - timedelta(seconds=20)
+    )
+    continued = console.post(
+        reverse("console-recording-action", args=[recording.round_id, recording.pk, "continue"]),
+        {"mime_type": "audio/webm;codecs=opus"},
+    ).json()
+    assert continued["next_sequence"] == len(pieces)
+    answer = console.post(
+        url,
+        {"sequence": len(pieces), "segment": continued["segment"], "chunk": _file(stream([0]))},
+    )
+    assert answer.status_code == 201
+    clock = timecodes(b"".join(services.read_audio(recording)))
+    assert clock[:4] == [0, 4000, 8000, 12000]
+    assert clock[4] >= 20000
