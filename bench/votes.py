@@ -417,7 +417,7 @@ class Balans:
         )
         # 200 only when the vote was saved; a refusal says why in an alert, with another status.
         saved = response.status_code == 200 and 'role="alert"' not in response.text
-        return saved, response.status_code
+        return saved, response.status_code, retry_after(response)
 
 
 class Bare:
@@ -475,7 +475,7 @@ class Bare:
         response = await phone.client.post(
             "/vote", data={"participant": phone.index, "option": option}
         )
-        return response.status_code == 200, response.status_code
+        return response.status_code == 200, response.status_code, retry_after(response)
 
 
 def fresh_database(server_url):
@@ -526,6 +526,24 @@ class Vote:
     acked: float | None = None
     status: int | None = None
     error: str = ""
+    retries: int = 0  # answers of 503 "busy, try again" before this one, sent again as a phone does
+
+
+PROXY_READ_TIMEOUT = 60.0
+# static/balans.js: a phone sends an answer refused with 503 again, up to 5 times.
+BUSY_RETRIES = 5
+
+
+def busy_retry_delay(retries, retry_after, rng):
+    """Seconds before the next try, as static/balans.js computes them."""
+    return min(16.0, retry_after * 2**retries) * (0.5 + rng.random())
+
+
+def retry_after(response):
+    try:
+        return float(response.headers.get("Retry-After", 1))
+    except ValueError:
+        return 1.0
 
 
 def vote_schedule(participants, votes, spread, seed):
@@ -764,13 +782,21 @@ async def measure(target, schedule, args):
     async def cast(phone, vote, start):
         await asyncio.sleep(max(0.0, start + vote.offset - loop.time()))
         vote.sent = loop.time()
-        try:
-            saved, vote.status = await target.vote(phone, vote.pick)
-        except httpx.HTTPError as error:
-            vote.error = f"{type(error).__name__}: {error}"
-            return
-        if saved:
-            vote.acked = loop.time()
+        rng = random.Random(f"{args.seed}-{vote.participant}")
+        while True:
+            try:
+                saved, vote.status, after = await target.vote(phone, vote.pick)
+            except httpx.HTTPError as error:
+                vote.error = f"{type(error).__name__}: {error}"
+                return
+            if saved:
+                vote.acked = loop.time()
+                return
+            if vote.status != 503 or vote.retries >= BUSY_RETRIES:
+                return
+            # As static/balans.js does: again after Retry-After, doubling, at a random moment.
+            await asyncio.sleep(busy_retry_delay(vote.retries, after, rng))
+            vote.retries += 1
 
     try:
         await sockets.open_socket(target.projector_url(), outcome.projector)
@@ -780,7 +806,9 @@ async def measure(target, schedule, args):
             client = httpx.AsyncClient(
                 base_url=target.base(worker),
                 headers={"Origin": target.base(worker)},
-                timeout=args.timeout,
+                # A phone's request waits for an answer as long as a proxy lets it (nginx: 60 s);
+                # Balans answers "busy, try again" after REQUEST_QUEUE_TIMEOUT (30 s) at the most.
+                timeout=httpx.Timeout(args.timeout, read=max(args.timeout, PROXY_READ_TIMEOUT)),
                 trust_env=False,
                 verify=False,
             )
@@ -1021,6 +1049,8 @@ def summary(args, outcome, figures, bare, bare_figures):
         "phones": len(outcome.phones),
         "votes": len(outcome.votes),
         "acknowledged": acked,
+        "acknowledged_first_try": sum(1 for v in outcome.votes if v.acked and not v.retries),
+        "busy_retries": sum(v.retries for v in outcome.votes),
         "projector_final": outcome.projector.latest_total(),
         "phones_showing_final": showing,
         "failures": outcome.failures,
@@ -1101,6 +1131,11 @@ def report(args, pinning, load_before, outcomes):
             [f.last_sent_to_all_shown_ms for f in figures],
         )
         text("votes acknowledged", lambda o: f"{sum(1 for v in o.votes if v.acked)}/{len(o.votes)}")
+        text(
+            "  of them at the first try",
+            lambda o: f"{sum(1 for v in o.votes if v.acked and not v.retries)}",
+        )
+        text("503 busy answers, sent again", lambda o: str(sum(v.retries for v in o.votes)))
         text("projector's final total", lambda o: number(o.projector.latest_total()))
 
         def showing_final(o):

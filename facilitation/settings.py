@@ -178,6 +178,16 @@ elif DATABASE_ENGINE == "django.db.backends.postgresql":
         "reconnect_timeout": max(DATABASE_TIMEOUT, 10.0),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# At most this many HTTP requests run at once in a worker; the rest wait in the event loop, in the
+# order they came, not in a thread each (facilitation.admission). Python runs one thread at a time,
+# so more places only add switching: in the bench (bench/README.md) a hall's burst of votes was
+# served twice as fast with 4 places as with 20, and the pushes kept up better. The pool keeps
+# connections beyond these for the live side (sockets, pushes). A request that waits longer than
+# REQUEST_QUEUE_TIMEOUT seconds, or finds REQUEST_QUEUE_LIMIT waiting, is answered "busy, try
+# again" (503), which phones retry by themselves.
+REQUESTS_IN_FLIGHT = int(os.environ.get("REQUESTS_IN_FLIGHT", "4"))
+REQUEST_QUEUE_TIMEOUT = float(os.environ.get("REQUEST_QUEUE_TIMEOUT", "30"))
+REQUEST_QUEUE_LIMIT = int(os.environ.get("REQUEST_QUEUE_LIMIT", "10000"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # One pooled connection per concurrent layer operation; a burst of connects must wait, not fail.

@@ -300,7 +300,9 @@ class LiveHub:
         try:
             while socket.outbox and not socket.dropped:
                 text = socket.outbox.popleft()
-                await asyncio.wait_for(socket.send(text), WRITE_TIMEOUT)
+                # A timeout scope, not wait_for: no extra task per frame (thousands a second).
+                async with asyncio.timeout(WRITE_TIMEOUT):
+                    await socket.send(text)
         except TimeoutError:
             self._drop(socket)
         except asyncio.CancelledError:

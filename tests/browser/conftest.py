@@ -5,5 +5,6 @@ from tests.e2e.conftest import (  # noqa: F401 (fixtures and the report hook, sh
     new_page,
     pytest_runtest_makereport,
     sqlite_deployment,
+    sqlite_deployment_template,
     start_server,
 )

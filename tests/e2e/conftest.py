@@ -1,5 +1,6 @@
 """Fixtures that start real Balans servers (and a real Chromium) and always clean up after them."""
 
+import shutil
 import uuid
 
 import pytest
@@ -49,26 +50,49 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Setting a deployment up (migrate, the facilitator, the demo) takes three management commands:
+# seconds each time. It is done once per test session into a template, and each test gets a copy
+# of its own (a copied data folder; a PostgreSQL database created from the template), so every test
+# still starts from a deployment no other test has touched.
+
+
+@pytest.fixture(scope="session")
+def sqlite_deployment_template(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("sqlite-deployment") / "data"
+    set_up_deployment(server_env(data_dir))
+    return data_dir
+
+
 @pytest.fixture
-def sqlite_deployment(tmp_path):
+def sqlite_deployment(tmp_path, sqlite_deployment_template):
     """The embedded default: SQLite in a fresh data dir, in-memory channel layer; set up."""
-    env = server_env(tmp_path / "data")
-    set_up_deployment(env)
-    return env
+    shutil.copytree(sqlite_deployment_template, tmp_path / "data")
+    return server_env(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def postgres_deployment_template(tmp_path_factory):
+    """A set-up PostgreSQL database that tests copy (``CREATE DATABASE ... TEMPLATE``)."""
+    require("PostgreSQL", postgres_answers())
+    database_url = create_postgres_database(POSTGRES_URL)
+    try:
+        data_dir = tmp_path_factory.mktemp("postgres-deployment") / "data"
+        set_up_deployment(server_env(data_dir, database_url=database_url))
+        yield database_url
+    finally:
+        drop_postgres_database(database_url)
 
 
 @pytest.fixture
-def postgres_redis_deployment(tmp_path):
+def postgres_redis_deployment(tmp_path, postgres_deployment_template):
     """The production shape: a fresh PostgreSQL database and a Redis prefix of its own; set up."""
-    require("PostgreSQL", postgres_answers())
     require("Redis", redis_answers())
-    database_url = create_postgres_database(POSTGRES_URL)
+    database_url = create_postgres_database(POSTGRES_URL, template=postgres_deployment_template)
     prefix = f"balans-e2e-{uuid.uuid4().hex[:8]}"
     env = server_env(
         tmp_path / "data", database_url=database_url, redis_url=REDIS_URL, redis_prefix=prefix
     )
     try:
-        set_up_deployment(env)
         yield env
     finally:
         drop_postgres_database(database_url)

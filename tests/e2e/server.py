@@ -97,11 +97,16 @@ def set_up_deployment(env):
     manage(env, "seed_demo", "--facilitator", FACILITATOR)
 
 
-def create_postgres_database(server_url):
-    """A new, empty database next to the one ``server_url`` names; returns its URL."""
+def create_postgres_database(server_url, *, template=None):
+    """A new database next to the one ``server_url`` names, empty or a copy of the database
+    ``template`` (a URL; nobody may be connected to it); returns its URL."""
     name = f"balans_e2e_{uuid.uuid4().hex[:12]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        template_name = urlparse(template).path.lstrip("/")
+        create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template_name))
     with psycopg.connect(postgres_admin_url(server_url), autocommit=True, connect_timeout=5) as db:
-        db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        db.execute(create)
     return urlparse(server_url)._replace(path=f"/{name}").geturl()
 
 

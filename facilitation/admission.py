@@ -1,0 +1,154 @@
+"""Admission control: a bounded number of HTTP requests run at once; the rest wait their turn.
+
+Django's ASGI handler runs each request's code in a thread of its own. A hall voting within
+seconds would otherwise start a thread per vote: thousands of threads taking turns on one core,
+each waiting for one of the pool's few database connections and giving up when that wait runs out.
+Here a request waits in the event loop instead (a few hundred bytes, no thread) until one of
+``REQUESTS_IN_FLIGHT`` places is free, in the order it arrived. The places match the database
+pool, so a request that is let in finds a connection, and ``DATABASE_TIMEOUT`` again means what it
+says: the database itself cannot serve.
+
+A request that waits longer than ``REQUEST_QUEUE_TIMEOUT``, or arrives when ``REQUEST_QUEUE_LIMIT``
+are already waiting, is answered 503 "busy, try again" with ``Retry-After``, in the person's
+language: nothing was stored, and a phone sends its answer again by itself (``static/balans.js``).
+
+A place is given back when the response starts: what follows (the body of a download, say) needs
+no database, and a slow reader must not hold the room's votes up.
+"""
+
+import asyncio
+import html
+import logging
+import weakref
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.http.cookie import parse_cookie
+from django.utils import translation
+
+from facilitation.screens.overload import RETRY_AFTER_SECONDS, busy_message
+
+logger = logging.getLogger(__name__)
+
+
+class AdmissionControl:
+    """ASGI middleware for the ``http`` scope: at most ``places`` requests in the app at once."""
+
+    def __init__(self, app, *, places, wait_seconds, queue_limit):
+        self.app = app
+        self.places = places
+        self.wait_seconds = wait_seconds
+        self.queue_limit = queue_limit
+        # One queue per event loop (a server has one; tests start several).
+        self._queues = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def from_settings(cls, app):
+        return cls(
+            app,
+            places=settings.REQUESTS_IN_FLIGHT,
+            wait_seconds=settings.REQUEST_QUEUE_TIMEOUT,
+            queue_limit=settings.REQUEST_QUEUE_LIMIT,
+        )
+
+    def queue(self):
+        loop = asyncio.get_running_loop()
+        if loop not in self._queues:
+            self._queues[loop] = Queue(self.places)
+        return self._queues[loop]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        queue = self.queue()
+        if not await queue.enter(limit=self.queue_limit, wait_seconds=self.wait_seconds):
+            logger.warning(
+                "Busy: %s %s answered 503 after waiting for a place (%d waiting)",
+                scope["method"],
+                scope["path"],
+                queue.waiting,
+            )
+            return await send_busy(scope, send)
+        left = False
+
+        def leave():
+            nonlocal left
+            if not left:
+                left = True
+                queue.leave()
+
+        async def send_then_leave(message):
+            if message["type"] == "http.response.start":
+                leave()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_then_leave)
+        finally:
+            leave()
+
+
+class Queue:
+    """The places of one event loop, and the requests waiting for one, first come first served."""
+
+    def __init__(self, places):
+        self.places = asyncio.Semaphore(places)
+        self.waiting = 0
+
+    async def enter(self, *, limit, wait_seconds):
+        """Take a place, waiting up to ``wait_seconds``; False if none came or the queue is full."""
+        if self.places.locked() and self.waiting >= limit:
+            return False
+        self.waiting += 1
+        try:
+            async with asyncio.timeout(wait_seconds):
+                await self.places.acquire()
+        except TimeoutError:
+            return False
+        finally:
+            self.waiting -= 1
+        return True
+
+    def leave(self):
+        self.places.release()
+
+
+async def send_busy(scope, send):
+    """The 503 of ``screens.overload``, without Django's request cycle (no thread, no query)."""
+    headers = {name.decode("latin-1").lower(): value for name, value in scope["headers"]}
+    language = language_of(headers)
+    with translation.override(language):
+        message = busy_message()
+        title = translation.gettext("The server is busy")
+    if "hx-request" in headers:
+        # htmx does not swap a 503 in; balans.js retries or says why in the notice.
+        body, content_type = message, "text/plain"
+    else:
+        body = (
+            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><h1>{html.escape(title)}</h1>"
+            f"<p>{html.escape(message)}</p></html>"
+        )
+        content_type = "text/html"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", f"{content_type}; charset=utf-8".encode()),
+                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+def language_of(headers):
+    """The language Django's LocaleMiddleware would choose: the cookie, else Accept-Language."""
+    request = SimpleNamespace(
+        COOKIES=parse_cookie(headers.get("cookie", b"").decode("latin-1")),
+        META={"HTTP_ACCEPT_LANGUAGE": headers.get("accept-language", b"").decode("latin-1")},
+    )
+    return translation.get_language_from_request(request)
