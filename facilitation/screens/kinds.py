@@ -143,8 +143,8 @@ class StepKind:
 
 
 def statements_screen(round, step, audience, viewer):
-    """A statements step shows a phone its own statements that wait for approval or were
-    refused, which the room does not see."""
+    """A statements step shows a phone its own statements and what became of them (waiting for
+    approval, approved, not accepted)."""
     if audience != PARTICIPANT:
         return {}
     waiting, version = viewer.waiting, viewer.own_version

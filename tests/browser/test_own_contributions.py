@@ -1,4 +1,5 @@
-"""A phone keeps the newest word on its own notes, whichever of a push and a reply comes last."""
+"""A phone is told at once what the facilitator decided on its own notes and statements, and keeps
+the newest word on them, whichever of a push and a reply comes last."""
 
 import re
 
@@ -63,7 +64,21 @@ def hide(console, text):
     expect(note).to_contain_class("is-hidden")
 
 
-def test_a_push_or_reply_older_than_the_other_does_not_undo_it(
+def send_statement(phone, text):
+    phone.get_by_role("textbox", name="Your statement").fill(text)
+    phone.get_by_role("button", name="Send the statement").click()
+    expect(phone.locator("#my-statements .note", has_text=text)).to_contain_text(
+        "Waiting for the facilitator's approval"
+    )
+
+
+def decide(console, text, decision):
+    queue = console.locator(".statement-queue li", has_text=text)
+    queue.get_by_role("button", name=decision).click()
+    expect(queue).to_have_count(0)
+
+
+def test_a_phone_is_told_of_decisions_on_its_own_and_no_late_render_undoes_them(
     sqlite_deployment, start_server, new_page
 ):
     server = start_server(sqlite_deployment)
@@ -128,4 +143,19 @@ def test_a_push_or_reply_older_than_the_other_does_not_undo_it(
     own.get_by_role("button", name="Save").click()
     expect(anna.locator("body")).to_have_attribute("data-replies", "4")
     expect(anna.locator("#my-notes")).to_contain_text("Mine, reworded")
+    assert serious_violations(anna) == []
+
+    # Statements: waiting, then approved (on everyone's list) or not accepted, said at once.
+    show_first(console, facts, "statements")
+    expect(anna.locator("#stage .statement-submit")).to_be_visible()
+    send_statement(anna, "Answer every message by noon")
+    send_statement(anna, "Never answer on weekends")
+    decide(console, "Answer every message by noon", "Approve")
+    approved = anna.locator("#my-statements .note", has_text="Answer every message by noon")
+    expect(approved).to_contain_text("Your statement was approved")
+    expect(anna.locator(".statement-list")).to_contain_text("Answer every message by noon")
+    decide(console, "Never answer on weekends", "Reject")
+    refused = anna.locator("#my-statements .note", has_text="Never answer on weekends")
+    expect(refused).to_contain_text("did not add this statement")
+    expect(approved).to_contain_text("Your statement was approved")
     assert serious_violations(anna) == []

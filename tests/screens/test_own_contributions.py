@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from facilitation.deliberation.annotations import annotate, merge_annotations, moderate_annotation
 from facilitation.deliberation.own_contributions import newest_event, read_own
@@ -13,6 +14,7 @@ from facilitation.deliberation.statements import moderate_statement, submit_stat
 from facilitation.screens.stages import render_push
 from facilitation.workshops import services
 from facilitation.workshops.models import Step
+from tests.screens.catalogue import english_left
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -93,15 +95,56 @@ class TestStatementsOfOnesOwn:
         assert receivers == {participant.pk}
         assert 'id="my-statements"' in html and "did not add this statement" in html
 
-    def test_an_approved_statement_leaves_ones_own_list_for_the_rooms(
-        self, phone, live_round, step, participant, facilitator
+    def test_an_approval_is_said_on_its_authors_phone_at_once(
+        self, phone, live_round, step, participant, other_participant, facilitator
+    ):
+        statement = submit_statement(step, participant, "Answer by noon")
+        with self.captured() as callbacks:
+            moderate_statement(statement, approve=True, by=facilitator)
+        assert (("stage",), True) in pushes_of(callbacks)
+        fragments = render_push(
+            live_round.pk, "participant", {"stage"}, [participant.pk, other_participant.pk]
+        )
+        by_member = {m: html for html, members in fragments for m in members}
+        for html in by_member.values():  # on the room's list, for everyone to answer
+            assert "Answer by noon" in html[: html.index('id="my-statements"')]
+        mine = own_section(by_member[participant.pk], "my-statements")
+        assert "Answer by noon" in mine and "Your statement was approved" in mine
+        assert "Your statement was approved" not in by_member[other_participant.pk]
+        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
+        assert "Your statement was approved" in own_section(page, "my-statements")
+
+    def test_the_phone_says_what_became_of_each_of_ones_statements_in_swedish(
+        self, live_round, step, participant, facilitator
+    ):
+        participant.language = "sv"
+        participant.save(update_fields=["language"])
+        for text, decision in (("Svar före lunch", None), ("Svar i dag", True), ("Nej", False)):
+            statement = submit_statement(step, participant, text)
+            if decision is not None:
+                moderate_statement(statement, approve=decision, by=facilitator)
+        [(html, _receivers)] = render_push(
+            live_round.pk, "participant", {"own-statements"}, [participant.pk]
+        )
+        assert "Dina påståenden" in html and "Ditt påstående har godkänts" in html
+        assert "Väntar på att facilitatorn" in html and "lade inte till" in html
+        assert english_left(html) == []
+
+    def test_the_whole_stage_costs_the_same_queries_however_many_others_watch(
+        self, live_round, step, participant, facilitator
     ):
         statement = submit_statement(step, participant, "Answer by noon")
         moderate_statement(statement, approve=True, by=facilitator)
-        page = phone.get(f"/r/{live_round.join_code}/").content.decode()
-        mine = page[page.index('id="my-statements"') :]
-        assert "Answer by noon" in page[: page.index('id="my-statements"')]
-        assert "Answer by noon" not in mine[: mine.index("</section>")]
+
+        def queries_for(watchers):
+            members = [participant.pk] + [
+                services.join_round(live_round).pk for _ in range(watchers)
+            ]
+            with CaptureQueriesContext(connection) as queries:
+                render_push(live_round.pk, "participant", {"stage"}, members)
+            return len(queries)
+
+        assert queries_for(2) == queries_for(8)
 
     @staticmethod
     def captured():
