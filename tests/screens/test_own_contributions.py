@@ -168,6 +168,44 @@ class TestNotesOfOnesOwn:
         assert everyone is None and receivers == {participant.pk}
         assert "hidden this note from the shared screens" in mine
 
+    def test_merging_a_note_says_so_to_its_author_alone_at_once(
+        self, live_round, participant, other_participant, facilitator
+    ):
+        finding = show(live_round, Step.Kind.FINDING, facilitator)
+        duplicate = annotate(finding, participant, start=0, end=10, note="Mine")
+        kept = annotate(finding, other_participant, start=0, end=10, note="Theirs")
+        with TestStatementsOfOnesOwn.captured() as callbacks:
+            merge_annotations(duplicate, kept, by=facilitator)
+        assert (("annotations", "own-notes"), True) in pushes_of(callbacks)
+        [_wall, *own] = render_push(
+            live_round.pk,
+            "participant",
+            {"annotations", "own-notes"},
+            [participant.pk, other_participant.pk],
+        )
+        by_member = {m: html for html, members in own for m in members}
+        assert "merged this note with a similar one" in by_member[participant.pk]
+        assert "merged this note" not in by_member[other_participant.pk]
+
+    def test_the_hidden_and_merged_messages_speak_swedish(
+        self, live_round, participant, other_participant, facilitator
+    ):
+        participant.language = "sv"
+        participant.save(update_fields=["language"])
+        finding = show(live_round, Step.Kind.FINDING, facilitator)
+        hidden = annotate(finding, participant, start=0, end=10, note="Dold")
+        moderate_annotation(hidden, action="hide", by=facilitator)
+        duplicate = annotate(finding, participant, start=0, end=10, note="Samma")
+        kept = annotate(finding, other_participant, start=0, end=10, note="Deras")
+        merge_annotations(duplicate, kept, by=facilitator)
+        [(html, _receivers)] = render_push(
+            live_round.pk, "participant", {"own-notes"}, [participant.pk]
+        )
+        assert "Facilitatorn har dolt" in html and "slagit ihop anteckningen" in html
+        # The English demo's codebook is the workshop's content, not the screen's words.
+        codes = set(live_round.workshop.codes.values_list("name", flat=True))
+        assert [left for left in english_left(html) if left[1] not in codes] == []
+
     def test_a_participants_own_note_is_paced_as_before(self, live_round, participant, facilitator):
         finding = show(live_round, Step.Kind.FINDING, facilitator)
         with TestStatementsOfOnesOwn.captured() as callbacks, transaction.atomic():
