@@ -130,7 +130,7 @@ def moderate_annotation(annotation, *, action, by):
         raise ActionRefused(_("Unknown moderation action."), status=400)
     field, value = MODERATION[action]
     with transaction.atomic():
-        _lock(annotation.step)  # as every change of the finding's notes (see read_own)
+        _lock_notes_of(annotation.step_id)
         annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
         if annotation.status == Annotation.Status.DELETED:
             raise ActionRefused(_("Its author has deleted that note."), status=409)
@@ -147,7 +147,7 @@ def merge_annotations(duplicate, into, *, by):
     """Fold a duplicate into another annotation of the same finding; its +1s (and its author's
     support) carry over, and the duplicate leaves the wall but stays in the record."""
     with transaction.atomic():
-        _lock(duplicate.step)  # as every change of the finding's notes (see read_own)
+        _lock_notes_of(duplicate.step_id)
         duplicate = Annotation.objects.select_for_update().get(pk=duplicate.pk)
         into = Annotation.objects.select_for_update().get(pk=into.pk)
         if duplicate.pk == into.pk or duplicate.step_id != into.step_id:
@@ -267,6 +267,13 @@ def _lock(step):
         .select_related("round__workshop")
         .get(pk=step.pk)
     )
+
+
+def _lock_notes_of(step_id):
+    """The facilitator's changes of a finding's notes wait for those of participants (who hold
+    the step's row with ``_lock``) and for each other, so the notes' events are numbered in the
+    order they commit (``own_contributions.read_own``). The round's row is not needed for that."""
+    Step.objects.select_for_update().only("pk").get(pk=step_id)
 
 
 def _own(annotation, participant):
