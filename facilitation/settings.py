@@ -282,6 +282,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("BALANS_MEDIA_ROOT", DATA_DIR / "media"))
 # The most audio one recording may hold (bytes); 500 MB is some ten hours of speech in Opus.
 RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", 500 * 1024 * 1024))
+# The most audio all recordings together may hold (bytes), so that they cannot fill the disk.
+RECORDING_TOTAL_MAX_BYTES = int(os.environ.get("RECORDING_TOTAL_MAX_BYTES", 20 * 1024**3))
 
 # Production (BALANS_ENV=production: the image and compose.yaml) is HTTPS-only unless told
 # otherwise; the embedded default (`make run`, plain http on a meeting-room network) is not.

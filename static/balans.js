@@ -1,5 +1,37 @@
-// The few lines Balans writes itself: say when the live connection drops or a request fails,
-// and reconnect quickly after a server restart (at most a few seconds apart).
+// The few lines Balans writes itself.
+
+/* One's own notes and statements (#my-notes, #my-statements) can reach a phone twice, out of
+   order: the push of the facilitator's decision, and the reply to one's own action rendered a
+   moment before it. Each render says the version of the record it shows (data-version, per
+   step): an older one never replaces a newer one. First in this file, so the regions are right
+   before anything else looks at them after a swap. */
+(function () {
+  "use strict";
+  var shown = [];
+
+  function remember() {
+    shown = Array.prototype.slice.call(document.querySelectorAll("[data-version][id]"));
+  }
+
+  function keepNewest() {
+    shown.forEach(function (before) {
+      var now = document.getElementById(before.id);
+      if (!now || now === before || now.dataset.step !== before.dataset.step) return;
+      if (Number(now.dataset.version) < Number(before.dataset.version)) {
+        now.replaceWith(before);
+        htmx.process(before);  // the swap unbound its forms
+      }
+    });
+    shown = [];
+  }
+  document.addEventListener("htmx:wsBeforeMessage", remember);
+  document.addEventListener("htmx:beforeSwap", remember);
+  document.addEventListener("htmx:wsAfterMessage", keepNewest);
+  document.addEventListener("htmx:afterSwap", keepNewest);
+})();
+
+// Say when the live connection drops or a request fails, and reconnect quickly after a server
+// restart (at most a few seconds apart).
 (function () {
   "use strict";
   htmx.config.wsReconnectDelay = function (retry) {

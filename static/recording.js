@@ -2,6 +2,8 @@
 // Ogg), one chunk every few seconds posted to the server with its number. A chunk that fails
 // to arrive is sent again, in order, until it does: the server stores a number once, so a
 // resend after a lost answer is harmless and a dropped connection resumes the same recording.
+// A page opened while a recording runs (this one reloaded, or closed and opened again) can
+// take it up: the server says which number comes next and which page ("segment") records.
 (function () {
   "use strict";
   var TIMESLICE_MS = 4000;
@@ -12,7 +14,7 @@
   var statusLine = panel.querySelector("[data-recorder-status]");
   var errorLine = panel.querySelector("[data-recorder-error]");
   var buttons = {};
-  ["start", "pause", "resume", "stop"].forEach(function (name) {
+  ["start", "continue", "pause", "resume", "stop"].forEach(function (name) {
     buttons[name] = panel.querySelector('[data-record="' + name + '"]');
   });
   var recorder = null;
@@ -22,6 +24,7 @@
   var nextSequence = 0;
   var sending = false;
   var stopping = false;
+  var abandoned = false; // refused for good: the server keeps the recording as it is
 
   function label(name) {
     return panel.getAttribute("data-label-" + name) || "";
@@ -75,6 +78,7 @@
     var item = queue[0];
     var body = new FormData();
     body.append("sequence", String(item[0]));
+    body.append("segment", String(current.segment || 0));
     body.append("chunk", item[1], "chunk");
     post(current.chunks_url, body)
       .then(function (answer) {
@@ -86,10 +90,13 @@
           else if (stopping) finish();
           return;
         }
-        if (answer.status >= 400 && answer.status < 500) {
-          // Refused for good (too large, stopped, round closed): say so and stop recording.
+        if ((answer.status >= 400 && answer.status < 500) || answer.status === 507) {
+          // Refused for good: say so and stop recording here. A full recording or disk is
+          // stopped on the server too; anything else (stopped, round closed, taken up by
+          // another page) is left as the server has it.
           fail(answer.data.error || "");
           queue = [];
+          abandoned = answer.status !== 413 && answer.status !== 507;
           if (recorder && recorder.state !== "inactive") recorder.stop();
           else if (stopping) finish();
           return;
@@ -110,43 +117,52 @@
   function finish() {
     if (!current) return;
     var id = current.id;
-    act(id, "stop")
-      .catch(function (error) {
-        fail(error.message);
-      })
-      .then(function () {
-        current = null;
-        stopping = false;
-        say("stopped");
-        show(["start"]);
-        buttons.start.disabled = false;
-      });
+    var stopped = abandoned
+      ? Promise.resolve()
+      : act(id, "stop").catch(function (error) {
+          if (errorLine.hidden) fail(error.message);
+        });
+    stopped.then(function () {
+      current = null;
+      stopping = false;
+      say(abandoned ? "idle" : "stopped");
+      abandoned = false;
+      panel.removeAttribute("data-running");
+      show(["start"]);
+      buttons.start.disabled = false;
+    });
   }
 
-  function supportedType() {
+  // The first type this browser records (``container``, e.g. "audio/webm": only that one).
+  function supportedType(container) {
     if (!window.MediaRecorder || !navigator.mediaDevices) return null;
     for (var i = 0; i < TYPES.length; i++) {
+      if (container && TYPES[i].indexOf(container + ";") !== 0) continue;
       if (MediaRecorder.isTypeSupported(TYPES[i])) return TYPES[i];
     }
     return null;
   }
 
-  function start() {
-    var type = supportedType();
+  // Start a new recording, or (``orphan``: its id) take up the one this round has running.
+  function start(orphan) {
+    var wanted = orphan ? panel.getAttribute("data-running-type") : null;
+    var type = supportedType(wanted);
     if (!type) {
-      fail(label("unsupported"));
+      fail(label(wanted ? "other-type" : "unsupported"));
       return;
     }
     fail("");
     say("asking");
     buttons.start.disabled = true;
+    buttons["continue"].disabled = true;
     navigator.mediaDevices
       .getUserMedia({ audio: true })
       .then(function (microphone) {
         stream = microphone;
         var body = new FormData();
         body.append("mime_type", type);
-        return post(panel.getAttribute("data-start-url"), body);
+        var url = orphan ? actionUrl(orphan, "continue") : panel.getAttribute("data-start-url");
+        return post(url, body);
       })
       .then(function (answer) {
         if (!answer.ok) throw new Error(answer.data.error || label("retrying"));
@@ -154,6 +170,7 @@
         nextSequence = current.next_sequence || 0;
         queue = [];
         stopping = false;
+        abandoned = false;
         recorder = new MediaRecorder(stream, { mimeType: type });
         recorder.addEventListener("dataavailable", function (event) {
           if (event.data && event.data.size) {
@@ -182,12 +199,18 @@
           });
         }
         buttons.start.disabled = false;
-        say("idle");
+        buttons["continue"].disabled = false;
+        say(orphan ? "orphan" : "idle");
         fail(error && error.name === "NotAllowedError" ? label("denied") : error.message);
       });
   }
 
-  buttons.start.addEventListener("click", start);
+  buttons.start.addEventListener("click", function () {
+    start(null);
+  });
+  buttons["continue"].addEventListener("click", function () {
+    start(panel.getAttribute("data-running"));
+  });
   buttons.pause.addEventListener("click", function () {
     if (!recorder || recorder.state !== "recording") return;
     act(current.id, "pause")
@@ -221,6 +244,7 @@
           panel.removeAttribute("data-running");
           say("stopped");
           show(["start"]);
+          buttons.start.disabled = false;
         })
         .catch(function (error) {
           fail(error.message);
@@ -232,7 +256,7 @@
       recorder.stop(); // its last chunk arrives, then "stop" sends the rest and stops
     }
   });
-  if (panel.getAttribute("data-running")) show(["start", "stop"]);
+  if (panel.getAttribute("data-running")) show(["continue", "start", "stop"]);
 
   // Closing the page while recording loses the audio not yet sent: ask first.
   window.addEventListener("beforeunload", function (event) {

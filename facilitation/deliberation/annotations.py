@@ -22,6 +22,7 @@ from facilitation.workshops.taking_part import Capability, check_can_take_part
 from .anchoring import AnchorError, Selector, anchor, describe, heat, sentences
 from .answer_kinds.open_text import tidy_text
 from .models import Annotation, Code, PlusOne
+from .own_contributions import read_own
 from .services import switch_step_setting
 
 NOTE_MAX_LENGTH = Annotation._meta.get_field("note").max_length
@@ -129,6 +130,7 @@ def moderate_annotation(annotation, *, action, by):
         raise ActionRefused(_("Unknown moderation action."), status=400)
     field, value = MODERATION[action]
     with transaction.atomic():
+        _lock_notes_of(annotation.step_id)
         annotation = Annotation.objects.select_for_update().get(pk=annotation.pk)
         if annotation.status == Annotation.Status.DELETED:
             raise ActionRefused(_("Its author has deleted that note."), status=409)
@@ -145,6 +147,7 @@ def merge_annotations(duplicate, into, *, by):
     """Fold a duplicate into another annotation of the same finding; its +1s (and its author's
     support) carry over, and the duplicate leaves the wall but stays in the record."""
     with transaction.atomic():
+        _lock_notes_of(duplicate.step_id)
         duplicate = Annotation.objects.select_for_update().get(pk=duplicate.pk)
         into = Annotation.objects.select_for_update().get(pk=into.pk)
         if duplicate.pk == into.pk or duplicate.step_id != into.step_id:
@@ -180,14 +183,19 @@ def set_premoderation(step, on, *, by):
 
 
 def own_annotations(step, participant_ids):
-    """Each participant's own notes on the finding (deleted ones left out), by participant id."""
-    mine = {}
-    annotations = step.annotations.filter(participant_id__in=participant_ids).exclude(
-        status=Annotation.Status.DELETED
-    )
-    for annotation in annotations.prefetch_related("codes", "plus_ones").order_by("pk"):
-        mine.setdefault(annotation.participant_id, []).append(annotation)
-    return mine
+    """Each participant's own notes on the finding (deleted ones left out), by participant id,
+    with the version of the record they show (``own_contributions.read_own``)."""
+
+    def read():
+        mine = {}
+        annotations = step.annotations.filter(participant_id__in=participant_ids).exclude(
+            status=Annotation.Status.DELETED
+        )
+        for annotation in annotations.prefetch_related("codes", "plus_ones").order_by("pk"):
+            mine.setdefault(annotation.participant_id, []).append(annotation)
+        return mine
+
+    return read_own(step, "annotation.", read)
 
 
 # Reading -----------------------------------------------------------------------------------------
@@ -259,6 +267,13 @@ def _lock(step):
         .select_related("round__workshop")
         .get(pk=step.pk)
     )
+
+
+def _lock_notes_of(step_id):
+    """The facilitator's changes of a finding's notes wait for those of participants (who hold
+    the step's row with ``_lock``) and for each other, so the notes' events are numbered in the
+    order they commit (``own_contributions.read_own``). The round's row is not needed for that."""
+    Step.objects.select_for_update().only("pk").get(pk=step_id)
 
 
 def _own(annotation, participant):

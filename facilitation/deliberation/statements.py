@@ -16,6 +16,7 @@ from facilitation.workshops.services import ActionRefused, record_event
 
 from .answer_kinds.statements import not_supported_anonymously
 from .models import Statement
+from .own_contributions import read_own
 
 # The rules for answering (attending, round live, step current and open) hold for submitting too.
 from .services import check_can_answer
@@ -101,8 +102,9 @@ def moderate_statement(statement, *, approve, by):
 
     Works on statements in any state, so a facilitator can change their mind. Effects: the new
     status, a ``statement.approved`` or ``statement.rejected`` event, and an urgent push: of the
-    whole stage when what the room sees changes, else of the console's results and of the
-    author's own statements (``own-statements``).
+    whole stage when what the room sees changes (its author's stage, rendered for them, says
+    that it was approved), else of the console's results and of the author's own statements
+    (``own-statements``).
     """
     with transaction.atomic():
         step = (
@@ -139,12 +141,15 @@ def moderate_statement(statement, *, approve, by):
 
 
 def own_statements(step, participant_ids):
-    """Each participant's statements on ``step`` that the room does not see (waiting for
-    approval, or not accepted), by participant id: their phone says what became of them."""
-    mine = {}
-    waiting = step.statements.filter(submitted_by_id__in=participant_ids).exclude(
-        status=Statement.Status.APPROVED
-    )
-    for statement in waiting.order_by("created_at", "pk"):
-        mine.setdefault(statement.submitted_by_id, []).append(statement)
-    return mine
+    """Each participant's own statements on ``step``, by participant id, in the order they sent
+    them, whatever became of them (waiting, approved, not accepted): their phone says it. With
+    the version of the record they show (``own_contributions.read_own``)."""
+
+    def read():
+        mine = {}
+        sent = step.statements.filter(submitted_by_id__in=participant_ids)
+        for statement in sent.order_by("created_at", "pk"):
+            mine.setdefault(statement.submitted_by_id, []).append(statement)
+        return mine
+
+    return read_own(step, "statement.", read)

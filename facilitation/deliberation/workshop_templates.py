@@ -53,6 +53,7 @@ TOP_FIELDS = {
     "consent_text",
     "on_withdrawal",
     "participant_attributes",
+    "recorded",
     "codebook",
     "rounds",
 }
@@ -91,6 +92,7 @@ def export_workshop(workshop):
         "consent_text": workshop.consent_text,
         "on_withdrawal": workshop.on_withdrawal,
         "participant_attributes": list(workshop.participant_attributes or []),
+        "recorded": workshop.recorded,
         "codebook": [
             {"name": code.name, "description": code.description}
             for code in workshop.codes.order_by("name")
@@ -246,7 +248,16 @@ def check_template(data):
             _("Participant attributes"), _check_attributes, data.get("participant_attributes", [])
         ),
         "codebook": _check_codebook(data.get("codebook", []), problems),
+        "recorded": data.get("recorded", False),
     }
+    if not isinstance(workshop["recorded"], bool):
+        problems.add(_("Recorded"), _("must be true or false"))
+    elif workshop["recorded"] and not workshop["consent_text"]:
+        # The same rule as the participation page: a recorded room must be told so.
+        problems.add(
+            _("Recorded"),
+            _("a recorded workshop needs a consent text that says the room is recorded"),
+        )
     if workshop["language"] not in dict(settings.LANGUAGES):
         problems.add(
             _("Language"),
@@ -334,6 +345,7 @@ def import_template(data, *, by=None, facilitators=(), demo_key="", **event_payl
             consent_text=clean["consent_text"],
             on_withdrawal=clean["on_withdrawal"],
             participant_attributes=clean["participant_attributes"],
+            recorded=clean["recorded"],
             demo_key=demo_key,
         )
         workshop.facilitators.add(*facilitators, *([by] if by else []))

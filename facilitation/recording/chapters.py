@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 
 def chapter_label(event):
     """A short name for the moment ``event`` marks (a step shown names the step)."""
-    payload = event.payload if isinstance(event.payload, dict) else {}
     step = event.step
     step_name = (
         _("Step %(position)d: %(title)s") % {"position": step.position, "title": step.title}
@@ -14,9 +13,6 @@ def chapter_label(event):
     )
     if event.kind == "step.shown":
         return step_name or _("The lobby")
-    if event.kind == "fieldnote.written":
-        text = payload.get("text", "")
-        return _("Field note: %(text)s") % {"text": text[:80] + ("…" if len(text) > 80 else "")}
     labels = {
         "round.started": _("The round started"),
         "round.paused": _("The round paused"),
@@ -40,12 +36,31 @@ def chapter_label(event):
 def webvtt(chapters, duration):
     """A WebVTT chapters file: one cue per (offset, label) from its offset to the next one's (the
     last one to ``duration``, or a second on when the length is not known)."""
-    lines = ["WEBVTT", ""]
+    cues = []
     for number, (offset, label) in enumerate(chapters, start=1):
         following = chapters[number][0] if number < len(chapters) else duration
         end = following if following is not None and following > offset else offset + 1
+        cues.append((offset, end, label))
+    return webvtt_cues(cues)
+
+
+def webvtt_notes(notes, duration, *, seconds):
+    """A WebVTT file of notes: one cue per (offset, label), shown for ``seconds`` (or up to
+    ``duration``); cues may overlap, as subtitles may."""
+    cues = []
+    for offset, label in notes:
+        end = offset + seconds
+        if duration is not None and offset < duration:
+            end = min(end, duration)
+        cues.append((offset, end, label))
+    return webvtt_cues(cues)
+
+
+def webvtt_cues(cues):
+    lines = ["WEBVTT", ""]
+    for number, (start, end, label) in enumerate(cues, start=1):
         text = " ".join(label.split()).replace("-->", "→")
-        lines += [str(number), f"{vtt_time(offset)} --> {vtt_time(end)}", text, ""]
+        lines += [str(number), f"{vtt_time(start)} --> {vtt_time(end)}", text, ""]
     return "\n".join(lines)
 
 

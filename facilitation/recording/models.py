@@ -30,6 +30,12 @@ class Recording(models.Model):
     # Time spent paused so far (the audio has none of it), and since when it is paused now.
     paused_seconds = models.FloatField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)
+    # Which page is recording: 0 the one that started, one more for each page that took the
+    # recording up again (after a reload or a crash). Chunks of an earlier page are refused.
+    segment = models.PositiveIntegerField(default=0)
+    # How the current page's WebM stream is joined to the audio before (see ``webm``); empty
+    # for the first page, whose stream is stored as it is.
+    joining = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["round", "started_at", "id"]

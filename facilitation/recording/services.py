@@ -10,11 +10,13 @@ through Django's default storage; sending a chunk again is harmless, so a reconn
 """
 
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from facilitation.live.push import notify_round
 from facilitation.workshops.models import Event, Round
 from facilitation.workshops.services import ActionRefused, record_event
 
+from . import webm
 from .models import Recording, RecordingChunk
 
 # What a browser's MediaRecorder makes of Opus: WebM (Chromium, Firefox) or Ogg (Firefox).
@@ -46,7 +49,6 @@ CHAPTER_KINDS = (
     "discussion.report_back",
     "conduct.clause_accepted",
     "conduct.amendment_accepted",
-    "fieldnote.written",
 )
 
 
@@ -62,6 +64,10 @@ def may_listen(workshop, user):
 
 def max_bytes():
     return settings.RECORDING_MAX_BYTES
+
+
+def total_max_bytes():
+    return settings.RECORDING_TOTAL_MAX_BYTES
 
 
 def start_recording(round, *, by, mime_type):
@@ -119,6 +125,68 @@ def stop_recording(recording, *, by):
     return _change(recording, by=by, kind="recording.stopped")
 
 
+def continue_recording(recording, *, by, mime_type):
+    """Take a recording up again from a new page (the one recording it was reloaded, closed or
+    crashed): the same recording goes on from its next chunk number.
+
+    Refused unless ``by`` facilitates the workshop, the recording is not stopped, its round
+    runs and the browser records the same format. Effects: the time since its last stored
+    chunk (or since it was paused) counts as a pause, so the round's events keep their place
+    in the audio; the recording runs again under a new ``segment`` number (chunks of the page
+    before are refused from now on); a WebM stream is set to be joined to the audio before
+    (``webm``); a ``recording.continued`` event with the chunk number it goes on from and the
+    gap; an urgent ``recording`` push.
+    """
+    match = MIME_TYPE.match((mime_type or "").strip())
+    with transaction.atomic():
+        recording = _locked(recording)
+        _check_recorder(recording.round.workshop, by)
+        if recording.status == Recording.Status.STOPPED:
+            raise ActionRefused(_state_message(recording))
+        _check_running(recording.round)
+        if match is None or match.group(1).lower() != recording.mime_type:
+            raise ActionRefused(
+                _(
+                    "This recording is %(type)s audio, which this browser does not record. "
+                    "Stop it and start a new one."
+                )
+                % {"type": recording.mime_type},
+                status=400,
+            )
+        now = timezone.now()
+        last = recording.chunks.order_by("-sequence").first()
+        gap_from = recording.paused_at or (last.created_at if last else recording.started_at)
+        gap_from = min(gap_from, now)
+        recording.paused_seconds += (now - gap_from).total_seconds()
+        recording.status, recording.paused_at = Recording.Status.RECORDING, None
+        recording.segment += 1
+        next_sequence = last.sequence + 1 if last else 0
+        recording.joining = {}
+        if next_sequence and recording.mime_type == "audio/webm":
+            # The new stream goes on where the audio so far ends (the gap left out of both).
+            spans = pauses(recording)
+            if spans and spans[-1][1] is None:
+                spans[-1] = (spans[-1][0], now)  # paused when the page closed
+            else:
+                spans.append((gap_from, now))
+            recording.joining = webm.new_state(1000 * offset_of(recording, now, spans))
+            recording.joining["from_sequence"] = next_sequence
+        recording.save(
+            update_fields=["status", "paused_at", "paused_seconds", "segment", "joining"]
+        )
+        _record(
+            "recording.continued",
+            recording,
+            by=by,
+            segment=recording.segment,
+            sequence=next_sequence,
+            gap_from=gap_from.isoformat(),
+            gap_seconds=round((now - gap_from).total_seconds(), 3),
+        )
+        notify_round(recording.round_id, "recording", urgent=True)
+    return recording
+
+
 def stop_running_recordings(round, *, by):
     """Stop every recording of ``round`` that is not stopped (as the round closes), each as
     ``stop_recording`` does. Returns how many were stopped."""
@@ -158,16 +226,20 @@ def _change(recording, *, by, kind):
     return recording
 
 
-def store_chunk(recording, *, by, sequence, data):
-    """Store chunk number ``sequence`` (0, 1, 2, ...) of a recording's audio.
+def store_chunk(recording, *, by, sequence, data, segment=0):
+    """Store chunk number ``sequence`` (0, 1, 2, ...) of a recording's audio, sent by the page
+    recording ``segment`` (0 the first page; see ``continue_recording``).
 
     ``data`` is the chunk's bytes. A chunk already stored under that number is not stored
     again (the browser may resend after a lost answer): returns ``(chunk, False)``. Refused:
-    anyone but a facilitator, a stopped recording or a round that no longer runs, a number that
-    skips one, an empty chunk, a first chunk that is not WebM or Ogg audio, and a chunk that
-    would take the recording over ``RECORDING_MAX_BYTES`` (413). Effects: the file in the
-    default storage, a RecordingChunk row, the recording's size grown. No event and no push:
-    chunks come every few seconds and the room sees nothing of them.
+    anyone but a facilitator, a stopped recording or a round that no longer runs, a chunk of a
+    page the recording was since taken up from, a number that skips one, an empty chunk, a
+    first chunk (of the recording or of a page that took it up) that is not WebM or Ogg audio,
+    a chunk that would take the recording over ``RECORDING_MAX_BYTES`` or every recording
+    over ``RECORDING_TOTAL_MAX_BYTES`` (413), and a full disk (507). Effects: the file in the
+    default storage (a continuing WebM stream joined to the audio before), a RecordingChunk
+    row, the recording's size grown. No event and no push: chunks come every few seconds and
+    the room sees nothing of them.
     """
     try:
         sequence = int(sequence)
@@ -175,9 +247,20 @@ def store_chunk(recording, *, by, sequence, data):
         sequence = -1
     if not 0 <= sequence < 2**31:
         raise ActionRefused(_("A chunk needs its number (0, 1, 2, ...)."), status=400)
+    try:
+        segment = int(segment or 0)
+    except (TypeError, ValueError):
+        segment = -1
     with transaction.atomic():
         recording = _locked(recording)
         _check_recorder(recording.round.workshop, by)
+        if segment != recording.segment:
+            raise ActionRefused(
+                _(
+                    "This recording has been taken up by another page; this page no longer "
+                    "records it."
+                )
+            )
         existing = recording.chunks.filter(sequence=sequence).first()
         if existing is not None:
             return existing, False
@@ -193,12 +276,24 @@ def store_chunk(recording, *, by, sequence, data):
             )
         if not data:
             raise ActionRefused(_("That chunk is empty."), status=400)
-        if sequence == 0 and not data.startswith(MAGIC[recording.mime_type]):
+        joining = recording.joining
+        first_of_page = sequence == joining.get("from_sequence", 0)
+        if first_of_page and not data.startswith(MAGIC[recording.mime_type]):
             raise ActionRefused(
                 _("That is not %(type)s audio.") % {"type": recording.mime_type}, status=400
             )
+        if joining:
+            try:
+                data, recording.joining = webm.restamp(data, joining)
+            except ValueError as error:
+                raise ActionRefused(
+                    _("That is not %(type)s audio.") % {"type": recording.mime_type}, status=400
+                ) from error
+            recording.joining["from_sequence"] = joining["from_sequence"]
         if recording.byte_size + len(data) > max_bytes():
             raise too_large()
+        if total_bytes() + len(data) > total_max_bytes():
+            raise storage_full()
         name = chunk_name(recording, sequence)
         try:
             stored = default_storage.save(name, ContentFile(data))
@@ -216,18 +311,39 @@ def store_chunk(recording, *, by, sequence, data):
             default_storage.delete(stored)
             raise
         recording.byte_size += len(data)
-        recording.save(update_fields=["byte_size"])
+        recording.save(update_fields=["byte_size", "joining"])
     return chunk, True
 
 
 def too_large():
-    limit = max_bytes()
-    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} B"
     return ActionRefused(
         _("The recording has reached its size limit (%(limit)s). Stop it and start a new one.")
-        % {"limit": size},
+        % {"limit": human_size(max_bytes())},
         status=413,
     )
+
+
+def total_bytes():
+    """Bytes of audio every recording on the server holds together."""
+    return Recording.objects.aggregate(total=Sum("byte_size"))["total"] or 0
+
+
+def storage_full():
+    limit = total_max_bytes()
+    return ActionRefused(
+        _(
+            "The server's space for recordings is full (%(limit)s in all). Stop this recording; "
+            "an administrator can make room or raise RECORDING_TOTAL_MAX_BYTES."
+        )
+        % {"limit": human_size(limit)},
+        status=507,
+    )
+
+
+def human_size(limit):
+    if limit >= 1024**3:
+        return f"{limit / 1024**3:.1f} GB"
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} B"
 
 
 def chunk_name(recording, sequence):
@@ -253,17 +369,27 @@ def recording_state(round):
 
 
 def pauses(recording):
-    """The recording's pauses as (start, end) moments, from its events (end None: paused now)."""
+    """The recording's pauses as (start, end) moments, from its events (end None: paused now);
+    the gap before a page took it up again is one too."""
     spans = []
     for event in Event.objects.filter(
         round_id=recording.round_id,
-        kind__in=("recording.paused", "recording.resumed", "recording.stopped"),
+        kind__in=(
+            "recording.paused",
+            "recording.resumed",
+            "recording.continued",
+            "recording.stopped",
+        ),
         payload__recording=recording.pk,
     ).order_by("created_at", "pk"):
         if event.kind == "recording.paused":
             spans.append([event.created_at, None])
         elif spans and spans[-1][1] is None:
             spans[-1][1] = event.created_at
+        elif event.kind == "recording.continued" and event.payload.get("gap_from"):
+            # The audio lost between the last chunk that arrived and the new page.
+            gap_from = datetime.fromisoformat(event.payload["gap_from"])
+            spans.append([min(gap_from, event.created_at), event.created_at])
     return [tuple(span) for span in spans]
 
 
@@ -359,3 +485,23 @@ def _record(kind, recording, *, by, **extra):
         recording=recording.pk,
         **extra,
     )
+
+
+def log_export(recordings, *, by, format, include_names=False):
+    """Record that ``recordings`` left the server in an export (their audio and chapters).
+
+    Effects: one ``recording.exported`` event per recording, naming the format (``by`` None:
+    from the command line). Called before the export streams, so that a download cut short is
+    in the log too.
+    """
+    with transaction.atomic():
+        for recording in recordings:
+            record_event(
+                "recording.exported",
+                workshop=recording.round.workshop,
+                round=recording.round,
+                user=by,
+                recording=recording.pk,
+                format=format,
+                include_names=include_names,
+            )

@@ -25,6 +25,11 @@ urlpatterns = [
         name="console-recording-chapters",
     ),
     path(
+        "console/rounds/<id:round_id>/recordings/<id:recording_id>/field-notes.vtt",
+        views.console_recording_field_notes,
+        name="console-recording-field-notes",
+    ),
+    path(
         "console/rounds/<id:round_id>/recordings/<id:recording_id>/chunks/",
         views.console_recording_chunk,
         name="console-recording-chunks",

@@ -19,14 +19,16 @@ from facilitation.screens.views.base import speak_workshop_language
 from facilitation.workshops.models import Round
 from facilitation.workshops.services import ActionRefused, record_event
 
-from . import services
-from .chapters import chapter_label, webvtt
+from . import services, timeline
+from .chapters import webvtt_cues
 from .models import Recording
 
 ACTIONS = {
     "pause": services.pause_recording,
     "resume": services.resume_recording,
     "stop": services.stop_recording,
+    # A new page takes the recording up again (after a reload or a crash).
+    "continue": services.continue_recording,
 }
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -54,6 +56,7 @@ def recording_json(recording, *, status=200):
             "byte_size": recording.byte_size,
             "chunks_url": reverse("console-recording-chunks", args=[round_id, recording.pk]),
             "next_sequence": recording.chunks.count(),
+            "segment": recording.segment,
             "page_url": reverse("console-recording", args=[round_id, recording.pk]),
         },
         status=status,
@@ -84,8 +87,9 @@ def console_recording_action(request, round_id, recording_id, action):
     recording = _recording(round, recording_id)
     if action not in ACTIONS:
         raise Http404
+    extra = {"mime_type": request.POST.get("mime_type", "")} if action == "continue" else {}
     try:
-        recording = ACTIONS[action](recording, by=request.user)
+        recording = ACTIONS[action](recording, by=request.user, **extra)
     except ActionRefused as refusal:
         return refused(refusal)
     return recording_json(recording)
@@ -105,6 +109,7 @@ def console_recording_chunk(request, round_id, recording_id):
             recording,
             by=request.user,
             sequence=request.POST.get("sequence"),
+            segment=request.POST.get("segment", 0),
             data=upload.read() if upload is not None else b"",
         )
     except ActionRefused as refusal:
@@ -129,14 +134,12 @@ def console_recording(request, round_id, recording_id):
         user=request.user,
         recording=recording.pk,
     )
-    chapters = [
-        {"offset": offset, "label": chapter_label(event), "event": event}
-        for offset, event in services.chapters(recording)
-    ]
+    marks = timeline.timeline(recording)
     context = {
         "round": round,
         "recording": recording,
-        "chapters": chapters,
+        "marks": marks,
+        "has_field_notes": any(mark.is_field_note for mark in marks),
         "others": round.recordings.exclude(pk=recording.pk),
     }
     return render(request, "recording/page.html", context)
@@ -149,11 +152,25 @@ def console_recording_chapters(request, round_id, recording_id):
     transcription tool."""
     round = _round(request, round_id, services.may_listen)
     recording = _recording(round, recording_id)
-    chapters = [(offset, chapter_label(event)) for offset, event in services.chapters(recording)]
-    response = HttpResponse(
-        webvtt(chapters, recording.duration_seconds), content_type="text/vtt; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="recording-{recording.pk}.vtt"'
+    return vtt_response(timeline.chapters_vtt(recording), f"recording-{recording.pk}.vtt")
+
+
+@login_required
+@require_GET
+def console_recording_field_notes(request, round_id, recording_id):
+    """The field notes written while it ran, as a WebVTT file (each note a cue)."""
+    round = _round(request, round_id, services.may_listen)
+    recording = _recording(round, recording_id)
+    # None written meanwhile: a file without cues (the page offers no link then).
+    text = timeline.field_notes_vtt(recording) or webvtt_cues([])
+    return vtt_response(text, f"recording-{recording.pk}-field-notes.vtt")
+
+
+def vtt_response(text, filename):
+    response = HttpResponse(text, content_type="text/vtt; charset=utf-8")
+    # Inline, so that the page's player can load it as a track; a link downloads it.
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -180,6 +197,17 @@ def console_recording_audio(request, round_id, recording_id):
     round = _round(request, round_id, services.may_listen)
     recording = _recording(round, recording_id)
     total = recording.byte_size
+    if request.headers.get("Sec-Fetch-Dest") not in ("audio", "video"):
+        # Fetched by anything but the page's player (a download, a tool): who took the audio
+        # is part of the record, as a play of the page is.
+        record_event(
+            "recording.downloaded",
+            workshop=round.workshop,
+            round=round,
+            user=request.user,
+            recording=recording.pk,
+            range=request.headers.get("Range", "")[:100],
+        )
     match = RANGE.match(request.headers.get("Range", "").strip())
     if match and total and (match.group(1) or match.group(2)):
         first, last = match.groups()

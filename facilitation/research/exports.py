@@ -12,6 +12,9 @@ from functools import partial
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from facilitation.recording.services import log_export
+from facilitation.recording.timeline import recordings_of
+
 from .qdpx import qdc_chunks, qdpx_chunks
 from .scope import ExportScope
 from .tabular import csv_zip, json_chunks, xlsx_chunks
@@ -26,6 +29,8 @@ class ExportFormat:
     content_type: str
     make: Callable[[ExportScope], Iterable[bytes]]
     opens_in: str
+    # An archive that takes the recordings' audio and WebVTT files when the export asks.
+    carries_recordings: bool = False
 
     def filename(self, scope):
         return f"{scope.basename}{self.suffix}"
@@ -58,6 +63,7 @@ EXPORT_FORMATS = {
             "application/zip",
             csv_zip,
             _("R, pandas, SPSS, Excel"),
+            carries_recordings=True,
         ),
         ExportFormat(
             "xlsx",
@@ -82,6 +88,7 @@ EXPORT_FORMATS = {
             "application/zip",
             qdpx_chunks,
             _("ATLAS.ti, MAXQDA, NVivo, QualCoder"),
+            carries_recordings=True,
         ),
         ExportFormat(
             "qdc",
@@ -131,3 +138,13 @@ def write_export(scope, key, file):
     """Write the export ``key`` of ``scope`` to an open binary file, chunk by chunk."""
     for chunk in EXPORT_FORMATS[key].chunks(scope):
         file.write(chunk)
+
+
+def log_recordings_leaving(scope, key, *, by):
+    """Before an export streams: if it carries recordings, each one's ``recording.exported``
+    event (see ``recording.services.log_export``). Returns the recordings it carries."""
+    if not (scope.include_recordings and EXPORT_FORMATS[key].carries_recordings):
+        return []
+    recordings = [r for r in recordings_of(scope) if r.byte_size > 0]
+    log_export(recordings, by=by, format=key, include_names=scope.include_names)
+    return recordings

@@ -11,11 +11,15 @@ and QualCoder import it. What goes in:
   description): the workshop's codebook, the value logics, the quick reactions, one code per
   step whose answers are text, one per breakout group whose notes are in the project, and one
   per participant (with the GUID of their case, coding their selections: the way tools read a
-  case's segments);
+  case's segments), and one per step heard in an exported recording (the agenda);
 - cases: the pseudonymous participants, with their attributes as variables and references to
   everything they wrote;
 - sources: one text per finding (each annotation a coded selection, re-anchored to the current
   text) and one per step people wrote on (each contribution a coded selection);
+- audio, when the export asks for recordings: each recording an audio source (its file in
+  ``sources/``, its WebVTT chapters beside it), with one audio selection per step on screen
+  (begin and end in milliseconds of the recording), coded with the step's agenda code and the
+  value logics its options honour or strain, and the field notes written meanwhile linked;
 - notes, from ``NOTE_SOURCES``: per round, the facilitation log and the moderation log. Each
   note's text is both inline and a file of the archive, since importers read one or the other.
 
@@ -37,14 +41,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilitation.deliberation.anchoring import anchor
-from facilitation.deliberation.models import Annotation, Code
+from facilitation.deliberation.models import Annotation, Code, Option
 from facilitation.fieldnotes.models import FieldNote
 from facilitation.fieldnotes.services import observer_names
+from facilitation.recording.services import CONTAINERS, audio_chunks, read_audio
+from facilitation.recording.timeline import chapters_vtt, recordings_of, step_spans
 from facilitation.workshops.models import BreakoutGroup, Event, Step, ValueLogic
 
 from .scope import iso
 from .tables import scope_field_notes, scope_steps
-from .tabular import stream_zip
+from .tabular import STORED, stream_zip
 from .texts import (
     ANONYMOUS,
     OBSERVER,
@@ -129,7 +135,7 @@ def add_code(parent, names, code_guid, text, description="", *, codable=True):
 class Codebook:
     """The codes of an export and their GUIDs, looked up by what they stand for."""
 
-    def __init__(self, scope, steps_with_text, groups=(), participants=()):
+    def __init__(self, scope, steps_with_text, groups=(), participants=(), agenda=()):
         self.scope = scope
         workshop = scope.workshop.pk
         self.codes = list(Code.objects.filter(workshop=scope.workshop).order_by("name"))
@@ -141,6 +147,8 @@ class Codebook:
         self.groups = {g.pk: (g, guid("group-code", g.pk)) for g in groups}
         # A case is also a code with the case's GUID, whose codings are the case's segments.
         self.cases = {p.pk: (p, guid("case", p.pk)) for p in participants}
+        # Steps heard in an exported recording: their audio selections are coded with these.
+        self.agenda = {s.pk: (s, guid("agenda-code", s.pk)) for s in agenda}
 
     def build(self, parent):
         codes = sub(sub(parent, "CodeBook"), "Codes")
@@ -173,6 +181,16 @@ class Codebook:
             groups = self.group(codes, top, _("Breakout groups"), guid("group", workshop, "groups"))
             self.by_round(
                 groups, "groups", [(g.round, str(g.name), c) for g, c in self.groups.values()]
+            )
+        if self.agenda:
+            agenda = self.group(codes, top, _("Agenda"), guid("group", workshop, "agenda"))
+            self.by_round(
+                agenda,
+                "agenda",
+                [
+                    (s.round, f"{s.position}. {one_line(s.title)}", g)
+                    for s, g in self.agenda.values()
+                ],
             )
         if self.cases:
             people = self.group(codes, top, _("Participants"), guid("group", workshop, "cases"))
@@ -213,6 +231,8 @@ class QdaNote:
     step_id: int | None = None
     participant_id: int | None = None
     code_names: tuple[str, ...] = ()
+    # A field note's round: an audio selection of that round's recording links to it.
+    round_id: int | None = None
 
 
 def facilitation_log_notes(project):
@@ -271,6 +291,7 @@ def field_note_notes(project):
             step_id=note.step_id,
             participant_id=note.participant_id if scope.pseudonym(note.participant_id) else None,
             code_names=c.code_names,
+            round_id=note.round_id,
         )
 
 
@@ -300,12 +321,24 @@ class Project:
         group_ids = {c.group_id for _s, found in self.written for c in found if c.group_id}
         groups = BreakoutGroup.objects.filter(pk__in=group_ids).select_related("round")
         self.participants = list(scope.participants())
+        # Recordings with audio, each with the stretches of it that a step was on screen.
+        self.recordings = []
+        if scope.include_recordings:
+            self.recordings = [(r, step_spans(r)) for r in recordings_of(scope) if r.byte_size > 0]
+        heard = {span.step.pk: span.step for _r, spans in self.recordings for span in spans}
         self.codebook = Codebook(
             scope,
             [s for s, _found in self.written],
             groups.order_by("round__created_at", "round_id", "number"),
             self.participants,
+            sorted(heard.values(), key=lambda s: (s.round.created_at, s.round_id, s.position)),
         )
+        self.logics_of = {}  # step id -> the value logics its options honour or strain
+        for step_id, honours, strains in Option.objects.filter(step_id__in=heard).values_list(
+            "step_id", "honours", "strains"
+        ):
+            found = self.logics_of.setdefault(step_id, [])
+            found += [k for k in [*honours, *strains] if k not in found]
         self.edited_at = dict(
             Event.objects.filter(step__in=self.findings, kind="step.edited")
             .values("step_id")
@@ -316,6 +349,8 @@ class Project:
         self.notes_of = {}  # participant id -> GUIDs of field notes about them, for the cases
         self.source_elements = {}  # step id -> its TextSource, for field notes' NoteRefs
         self.texts = {}  # file name in the archive -> its plain text
+        self.audio = {}  # file name in the archive -> its recording
+        self.audio_selections = []  # (element, round id, from, to), for field notes' NoteRefs
 
     def user(self, user_guid, name):
         self.users.setdefault(user_guid, str(name))
@@ -354,6 +389,8 @@ class Project:
             self.finding_source(sources, step)
         for step, found in self.written:
             self.written_source(sources, step, found)
+        for recording, spans in self.recordings:
+            self.audio_source(sources, recording, spans)
         variables = self.variables(root)
         notes = [note for source in NOTE_SOURCES for note in source(self)]
         for note in notes:
@@ -362,6 +399,10 @@ class Project:
             # A step shown without anything written on it has no source to link the note to.
             if (source := self.source_elements.get(note.step_id)) is not None:
                 sub(source, "NoteRef", targetGUID=note.guid)
+            # A field note written while a step was heard in a recording: linked to that audio.
+            for selection, round_id, begin, end in self.audio_selections:
+                if note.round_id == round_id and begin <= note.created_at < end:
+                    sub(selection, "NoteRef", targetGUID=note.guid)
         self.cases(root, variables)
         if len(sources):
             root.append(sources)
@@ -475,6 +516,66 @@ class Project:
                 codes.append(self.codebook.groups[c.group_id][1])
             self.selection(source, c, start, end, codes)
 
+    def audio_source(self, sources, recording, spans):
+        """A recording as an audio source: its file and WebVTT chapters in the archive, and one
+        selection per stretch a step was on screen, coded with the step's codes."""
+        source_guid = guid("recording", recording.pk)
+        audio_name = f"{source_guid}{CONTAINERS[recording.mime_type]}"
+        self.audio[audio_name] = recording
+        self.texts[f"{source_guid}.vtt"] = chapters_vtt(recording)
+        by = self.facilitator_user()
+        started = recording.started_at
+        source = sub(
+            sources,
+            "AudioSource",
+            guid=source_guid,
+            name=_("Recording – %(round)s – %(time)s")
+            % {"round": recording.round.title, "time": started.strftime("%Y-%m-%d %H:%M")},
+            path=f"internal://{audio_name}",
+            creatingUser=by,
+            creationDateTime=moment(started),
+            modifyingUser=by,
+            modifiedDateTime=moment(recording.stopped_at or started),
+        )
+        sub(
+            source,
+            "Description",
+            _(
+                "The room's audio (%(format)s), cut by the agenda: one selection per step on "
+                "screen. Its chapters are in %(chapters)s beside it."
+            )
+            % {"format": recording.format_name, "chapters": f"{source_guid}.vtt"},
+        )
+        for number, span in enumerate(spans):
+            selection_guid = guid("audio-selection", recording.pk, number)
+            selection = sub(
+                source,
+                "AudioSelection",
+                guid=selection_guid,
+                name=step_name(span.step),
+                begin=str(span.begin_ms),
+                end=str(span.end_ms),
+                creatingUser=self.export_user,
+                creationDateTime=moment(span.started_at),
+                modifyingUser=self.export_user,
+                modifiedDateTime=moment(span.ended_at),
+            )
+            sub(selection, "Description", f"{span.step.get_kind_display()}: {span.step.title}")
+            codes = [self.codebook.agenda[span.step.pk][1]]
+            codes += [self.codebook.logics[k] for k in self.logics_of.get(span.step.pk, [])]
+            for code_guid in codes:
+                coding = sub(
+                    selection,
+                    "Coding",
+                    guid=guid("coding", selection_guid, code_guid),
+                    creatingUser=self.export_user,
+                    creationDateTime=moment(span.started_at),
+                )
+                sub(coding, "CodeRef", targetGUID=code_guid)
+            self.audio_selections.append(
+                (selection, recording.round_id, span.started_at, span.ended_at)
+            )
+
     def selection(self, source, contribution, start, end, code_guids):
         c = contribution
         selection_guid = guid("selection", c.kind, c.record_id)
@@ -552,9 +653,13 @@ class Project:
 
 def project_xml(scope):
     """``(project.qde bytes, {file name: text})`` for the scope: sources and notes."""
+    qde, project = built_project(scope)
+    return qde, project.texts
+
+
+def built_project(scope):
     project = Project(scope)
-    root = project.build()
-    return xml_bytes(root), project.texts
+    return xml_bytes(project.build()), project
 
 
 def xml_bytes(root):
@@ -563,12 +668,23 @@ def xml_bytes(root):
 
 
 def qdpx_chunks(scope):
-    qde, texts = project_xml(scope)
+    qde, project = built_project(scope)
     entries = [("project.qde", [qde])]
     entries += [
-        (f"{SOURCES_FOLDER}/{name}", [text.encode("utf-8")]) for name, text in texts.items()
+        (f"{SOURCES_FOLDER}/{name}", [text.encode("utf-8")]) for name, text in project.texts.items()
+    ]
+    # Opus is compressed already: the audio is stored as it is, read chunk by chunk.
+    entries += [
+        (f"{SOURCES_FOLDER}/{name}", audio_bytes(recording), STORED)
+        for name, recording in project.audio.items()
     ]
     return stream_zip(entries)
+
+
+def audio_bytes(recording):
+    """A recording's audio, read from the storage one chunk at a time as the zip asks."""
+    chunks = audio_chunks(recording)
+    yield from read_audio(recording, chunks=chunks)
 
 
 def codebook_xml(scope):

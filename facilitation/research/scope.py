@@ -7,7 +7,8 @@ format can forget one:
 - participants appear as stable pseudonyms (P01, P02, ...), display names only when asked for;
 - withdrawn participants are left out with everything they contributed ("remove"), or their
   contributions stay without any link to them ("anonymise"), per ``Workshop.on_withdrawal``;
-- secrets (cookie tokens, re-join codes, join codes, projector keys) are never read at all.
+- secrets (cookie tokens, re-join codes, join codes, projector keys) are never read at all;
+- the recordings' audio is left out unless asked for (``include_recordings``).
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class ExportScope:
     round: Round | None = None
     include_names: bool = False
     exported_at: object = field(default_factory=timezone.now)
+    # The recordings' audio and WebVTT files go into the archives only when asked for: they
+    # are large and identifying. Their listing and their marks are always in the tables.
+    include_recordings: bool = False
 
     @property
     def removes_withdrawn(self):

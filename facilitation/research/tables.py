@@ -30,6 +30,7 @@ from facilitation.fieldnotes.models import FieldNote
 from facilitation.fieldnotes.services import observer_names
 from facilitation.questions.models import Question, QuestionVote
 from facilitation.recording.models import Recording
+from facilitation.recording.timeline import recordings_of, timeline
 from facilitation.workshops.models import (
     Attendance,
     BreakoutGroup,
@@ -450,6 +451,25 @@ def recording_rows(scope):
             iso(r.stopped_at) if r.stopped_at else "",
             round(duration, 1) if duration is not None else "",
         )
+
+
+def recording_mark_rows(scope):
+    """Each recording's marks, in order: the round's moments (its chapters) and the field notes
+    written while it ran (those the scope keeps)."""
+    notes = scope_field_notes(scope)
+    for recording in recordings_of(scope):
+        for mark in timeline(recording, notes=notes):
+            yield (
+                recording.pk,
+                recording.round_id,
+                round(mark.offset, 3),
+                mark.kind,
+                mark.step.pk if mark.step else "",
+                mark.step.position if mark.step else "",
+                mark.event.pk if mark.event else "",
+                mark.field_note.pk if mark.field_note else "",
+                mark.label,
+            )
 
 
 # ---- the code of conduct ----------------------------------------------------------------------
@@ -1041,9 +1061,10 @@ TABLES = [
     ),
     Table(
         "recordings",
-        "One row per audio recording of a round (a round may have several). The audio itself "
-        "is not in the export; the round's `events` between `started_at` and `stopped_at` are "
-        "its chapters.",
+        "One row per audio recording of a round (a round may have several). The audio is in "
+        "the tables zip (`recordings/<recording_id>.webm` or `.ogg`, with its chapters as "
+        "WebVTT) only when the export asks for recordings; its marks are in "
+        "`recording_marks`.",
         (
             Column("recording_id", INTEGER, "identifier of the recording"),
             Column("round_id", INTEGER, "the round (see `rounds`)"),
@@ -1064,6 +1085,29 @@ TABLES = [
             ),
         ),
         recording_rows,
+        nested_under="round",
+    ),
+    Table(
+        "recording_marks",
+        "One row per mark on a recording's timeline: each of the round's moments between its "
+        "start and stop (a step shown, results revealed, voting locked, groups split, ...: its "
+        "chapters) and each field note written meanwhile (deleted ones left out).",
+        (
+            Column("recording_id", INTEGER, "the recording (see `recordings`)"),
+            Column("round_id", INTEGER, "its round (see `rounds`)"),
+            Column(
+                "offset_seconds",
+                DECIMAL,
+                "seconds into the recording's audio (its pauses left out)",
+            ),
+            Column("kind", TEXT, "the event's kind (see `events`), or `field_note`"),
+            Column("step_id", INTEGER, "the step it concerns; empty: the lobby"),
+            Column("step_position", INTEGER, "that step's position on the agenda"),
+            Column("event_id", INTEGER, "the event it marks (see `events`); empty: a field note"),
+            Column("field_note_id", INTEGER, "the field note (see `field_notes`); empty: an event"),
+            Column("label", TEXT, "what the mark says, in the workshop's language"),
+        ),
+        recording_mark_rows,
         nested_under="round",
     ),
     Table(

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections import defaultdict
 
@@ -16,9 +17,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from facilitation.recording.services import CONTAINERS, audio_chunks, read_audio
+from facilitation.recording.timeline import chapters_vtt, field_notes_vtt, recordings_of
+
 from .dictionary import VARIABLE_COLUMNS, data_dictionary, variable_rows
 from .scope import iso
-from .tables import JSON, LIST, LIST_SEPARATOR, SCHEMA_VERSION, TABLES, Table
+from .tables import JSON, LIST, LIST_SEPARATOR, SCHEMA_VERSION, TABLES, Table, scope_field_notes
 
 # A spreadsheet runs a cell that starts with one of these as a formula (or a DDE command); a
 # leading apostrophe makes it plain text in Excel, LibreOffice and Google Sheets alike.
@@ -61,16 +65,23 @@ class _Sink:
         return data
 
 
+# An entry stored as it is (audio is compressed already), where the others are deflated.
+STORED = zipfile.ZIP_STORED
+
+
 def stream_zip(entries):
-    """Yield a zip archive of ``(name, chunks)`` entries as it is written.
+    """Yield a zip archive of ``(name, chunks)`` entries as it is written; an entry
+    ``(name, chunks, STORED)`` is not compressed.
 
     ``zipfile`` writes to an unseekable file by putting each entry's sizes after its data, so
     no entry is ever held whole in memory.
     """
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, chunks in entries:
-            with archive.open(name, "w", force_zip64=True) as entry:
+        for name, chunks, *how in entries:
+            info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+            info.compress_type = how[0] if how else zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as entry:
                 for chunk in chunks:
                     entry.write(chunk)
                     if sum(map(len, sink.chunks)) >= FLUSH_SIZE:
@@ -109,7 +120,24 @@ def csv_zip(scope):
     entries.append(("README.txt", [readme(scope).encode()]))
     entries.append(("data-dictionary.md", [data_dictionary(in_archive=True).encode()]))
     entries.append(("variables.csv", csv_rows_chunks(VARIABLE_COLUMNS, variable_rows())))
+    if scope.include_recordings:
+        entries += recording_files(scope)
     return stream_zip(entries)
+
+
+def recording_files(scope):
+    """Each recording's audio (stored as it is), its WebVTT chapters and, if any, its field
+    notes as WebVTT, under ``recordings/`` named by the recording's id."""
+    for recording in recordings_of(scope):
+        if not recording.byte_size:
+            continue
+        stem = f"recordings/{recording.pk}"
+        audio = read_audio(recording, chunks=audio_chunks(recording))
+        yield (f"{stem}{CONTAINERS[recording.mime_type]}", audio, STORED)
+        yield (f"{stem}-chapters.vtt", [chapters_vtt(recording).encode()])
+        notes = field_notes_vtt(recording, notes=scope_field_notes(scope))
+        if notes is not None:
+            yield (f"{stem}-field-notes.vtt", [notes.encode()])
 
 
 def readme(scope):
@@ -125,6 +153,7 @@ def readme(scope):
         _("Exported at %(time)s. Schema version %(version)s.")
         % {"time": iso(scope.exported_at), "version": SCHEMA_VERSION},
         _("Display names: %(names)s.") % {"names": names},
+        recordings_line(scope),
         "",
         _("One CSV file per table, UTF-8, comma-separated, first row the column names."),
         _(
@@ -137,6 +166,16 @@ def readme(scope):
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def recordings_line(scope):
+    if scope.include_recordings:
+        return _(
+            "Recordings: included in recordings/ (the audio as <recording_id>.webm or .ogg, its "
+            "chapters as <recording_id>-chapters.vtt, field notes as "
+            "<recording_id>-field-notes.vtt)."
+        )
+    return _("Recordings: listed in recordings.csv, their audio left out.")
 
 
 # ---- XLSX -------------------------------------------------------------------------------------

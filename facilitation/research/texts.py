@@ -415,6 +415,14 @@ FACILITATION_EVENTS = {
     "fieldnote.written": gettext_lazy("Field note written"),
     "fieldnote.edited": gettext_lazy("Field note edited"),
     "fieldnote.deleted": gettext_lazy("Field note deleted"),
+    "recording.started": gettext_lazy("Recording started"),
+    "recording.paused": gettext_lazy("Recording paused"),
+    "recording.resumed": gettext_lazy("Recording resumed"),
+    "recording.continued": gettext_lazy("Recording taken up by a new page"),
+    "recording.stopped": gettext_lazy("Recording stopped"),
+    "recording.played": gettext_lazy("Recording played"),
+    "recording.downloaded": gettext_lazy("Recording's audio downloaded"),
+    "recording.exported": gettext_lazy("Recording exported"),
     "report.published": gettext_lazy("Round report published to the participants"),
     "report.unpublished": gettext_lazy("Round report taken back from the participants"),
 }
@@ -513,6 +521,10 @@ def describe_event(event, step, scope=None):
         detail = describe_groups(event, payload, scope)
     elif event.kind.startswith("fieldnote."):
         detail = describe_field_note(event, payload, scope)
+    elif event.kind.startswith("recording."):
+        detail = _("recording %(id)s") % {"id": payload.get("recording")}
+        if payload.get("format"):
+            detail += f" ({payload['format']})"
     elif event.kind.startswith("conduct.") or event.kind == "discussion.note_proposed":
         detail = describe_conduct(payload)
     elif "exact" in payload or "text" in payload:

@@ -62,6 +62,7 @@ def finding_context(round, step, audience, viewer):
         context["reactions"] = Annotation.Reaction.choices
         context["own_notes"] = viewer.own_notes
         context["own_ids"] = " ".join(str(a.pk) for a in viewer.own_notes)
+        context["own_version"] = viewer.own_version
     if audience == FACILITATOR:
         context["all_notes"] = placed_annotations(step, for_room=False)
         # The merge picker needs two notes still on (or waiting for) the wall.

@@ -59,6 +59,9 @@ class Viewer:
     # for ``participant_id``, the author of the answer shown).
     waiting: list | None = None
     participant_id: int | None = None
+    # The version of the record their own notes or statements were read at (the phone keeps the
+    # newest render of them: deliberation.own_contributions).
+    own_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,14 +143,15 @@ class StepKind:
 
 
 def statements_screen(round, step, audience, viewer):
-    """A statements step shows a phone its own statements that wait for approval or were
-    refused, which the room does not see."""
+    """A statements step shows a phone its own statements and what became of them (waiting for
+    approval, approved, not accepted)."""
     if audience != PARTICIPANT:
         return {}
-    waiting = viewer.waiting
+    waiting, version = viewer.waiting, viewer.own_version
     if waiting is None and viewer.participant_id:
-        waiting = own_statements(step, [viewer.participant_id]).get(viewer.participant_id)
-    return {"own_statements": waiting or []}
+        mine = own_statements(step, [viewer.participant_id])
+        waiting, version = mine.get(viewer.participant_id), mine.version
+    return {"own_statements": waiting or [], "own_version": version}
 
 
 SCREENS = {

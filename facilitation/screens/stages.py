@@ -84,6 +84,7 @@ def stage_context(
     stances=None,
     waiting=None,
     questions=None,
+    own_version=0,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
@@ -93,7 +94,8 @@ def stage_context(
     code-of-conduct step, the participant's own endorsements; ``waiting``: on a statements
     step, the participant's statements the room does not see (looked up from their answer when
     not given, so the response to answering a statement keeps them); ``questions``: the
-    participant's own questions and the ones they voted for (see ``questions_stage``).
+    participant's own questions and the ones they voted for (see ``questions_stage``);
+    ``own_version``: the version of the record those own notes or statements were read at.
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -105,6 +107,7 @@ def stage_context(
             stances=stances,
             waiting=waiting,
             participant_id=getattr(answer, "participant_id", None),
+            own_version=own_version,
         )
         context.update(kind.stage_context(round, step, audience, viewer))
     # Questions belong to the round, not to a step: open on every step or on a questions step.
@@ -343,41 +346,46 @@ def _statements_stages(round, members):
     answers = own_answers(step, members)
     waiting = own_statements(step, members)
     fragments, others = [], defaultdict(lambda: (None, set()))
+    version = waiting.version
     for member in members:
         answer = answers.get(member)
         if member in waiting:
-            context = stage_context(round, PARTICIPANT, answer=answer, waiting=waiting[member])
+            context = stage_context(
+                round, PARTICIPANT, answer=answer, waiting=waiting[member], own_version=version
+            )
             fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
         else:
             others[answer_key(answer)] = (answer, others[answer_key(answer)][1] | {member})
     for answer, receivers in others.values():
-        context = stage_context(round, PARTICIPANT, answer=answer, waiting=[])
+        context = stage_context(round, PARTICIPANT, answer=answer, waiting=[], own_version=version)
         fragments.append((render_fragment(PARTICIPANT, "stage", context), receivers))
     if not members:
-        context = stage_context(round, PARTICIPANT, waiting=[])
+        context = stage_context(round, PARTICIPANT, waiting=[], own_version=version)
         fragments.append((render_fragment(PARTICIPANT, "stage", context), None))
     return fragments
 
 
 def _own_statement_lists(round, members):
     """Each author's "Your statements", after the facilitator decided on one of theirs."""
+    mine = own_statements(round.current_step, members)
     return [
         (
             render_to_string(
                 "steps/statements.html#own-statements",
-                stage_context(round, PARTICIPANT, waiting=statements),
+                stage_context(round, PARTICIPANT, waiting=statements, own_version=mine.version),
             ),
             {member},
         )
-        for member, statements in own_statements(round.current_step, members).items()
+        for member, statements in mine.items()
     ]
 
 
 def _own_notes(round, members):
     """Each author's "Your notes", after a facilitator hid, showed, approved or merged a note."""
+    mine = own_annotations(round.current_step, members)
     fragments = []
-    for member, notes in own_annotations(round.current_step, members).items():
-        context = stage_context(round, PARTICIPANT, own_notes=notes)
+    for member, notes in mine.items():
+        context = stage_context(round, PARTICIPANT, own_notes=notes, own_version=mine.version)
         fragments.append((render_to_string("steps/finding.html#own-notes", context), {member}))
     return fragments
 
@@ -388,11 +396,11 @@ def _finding_stages(round, members):
     mine = own_annotations(round.current_step, members)
     fragments = []
     for member, notes in mine.items():
-        context = stage_context(round, PARTICIPANT, own_notes=notes)
+        context = stage_context(round, PARTICIPANT, own_notes=notes, own_version=mine.version)
         fragments.append((render_fragment(PARTICIPANT, "stage", context), {member}))
     others = set(members) - set(mine)
     if others or not members:
-        context = stage_context(round, PARTICIPANT)
+        context = stage_context(round, PARTICIPANT, own_version=mine.version)
         fragments.append((render_fragment(PARTICIPANT, "stage", context), others or None))
     return fragments
 

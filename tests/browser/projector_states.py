@@ -191,6 +191,7 @@ def continue_with_recap(round, by, kinds):
 def step_states(round, step, people, by, rng, *, stress):
     from facilitation.deliberation.answer_kinds import ANSWER_KINDS
     from facilitation.deliberation.demo import sample_content
+    from facilitation.deliberation.finding_parts import finding_parts, show_finding_part
     from facilitation.deliberation.sample_activity import annotate_findings, work_on_the_code
     from facilitation.deliberation.services import open_second_pass
     from facilitation.workshops import services
@@ -221,6 +222,10 @@ def step_states(round, step, people, by, rng, *, stress):
         for _ in range(7 if stress else 1):  # six notes a time, 40 or so on the stress wall
             annotate_findings(round, step, people, by, rng, texts)
         yield "notes"
+        # A long finding is shown a part at a time: every part must fit, with its notes.
+        for part in range(1, len(finding_parts(step.body))):
+            show_finding_part(step, part=part, by=by)
+            yield f"notes-part-{part + 1}"
         services.lock_voting(step, by=by)
         yield "locked"
     elif step.kind == Step.Kind.DISCUSSION:

@@ -29,6 +29,13 @@ def test_a_phone_starts_each_step_at_its_title(sqlite_deployment, start_server, 
     dilemma = first_dilemma(facts)
     after = facts["steps"][facts["steps"].index(dilemma) + 1]
 
+    # Just joined: the personal code large, to write down or copy.
+    anna.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    anna.get_by_role("button", name="Copy the code").click()
+    expect(anna.locator(".welcome-code .copy-said")).to_have_text("Copied.")
+    copied = anna.evaluate("() => navigator.clipboard.readText()")
+    expect(anna.locator(".welcome-code .code")).to_have_text(copied)
+
     show_first(console, facts, "dilemma")
     expect(anna.locator("#stage h1")).to_have_text(dilemma["title"])
     # Loaded afresh (the code is behind "Your code" now), the title and the first line show.
@@ -112,6 +119,10 @@ def test_the_keys_drive_the_room_from_a_facilitators_projector(
     assert serious_violations(projector) == []
     projector.keyboard.press("Escape")
     expect(projector.locator("#keys-help")).to_be_hidden()
+    projector.keyboard.press("f")
+    expect(projector.locator("html:fullscreen")).to_have_count(1)
+    projector.keyboard.press("f")
+    expect(projector.locator("html:fullscreen")).to_have_count(0)
 
     # The console has the same keys, beside its buttons.
     console.locator("body").press("b")

@@ -4,7 +4,8 @@ The demo and a stress workshop (the longest content a facilitator can give) are 
 state through the domain functions (``projector_states``); one page per size follows. In each
 state nothing visible of the stage may reach past the frame or under the footer, the stage may not
 scroll, and no text may be smaller than the floor (2.2 % of the frame's height; the question's
-text 3.3 %). Screenshots of every state go to var/screenshots/projector-fit/ for a person to look.
+text 3.3 %). The lobby's QR code is at least 40 % of the frame's height. Screenshots of every
+state go to var/screenshots/projector-fit/ for a person to look.
 """
 
 import pytest
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.browser
 SIZES = [(1920, 1080), (1280, 720), (1024, 768)]
 SCREENSHOTS = ROOT / "var" / "screenshots" / "projector-fit"
 LABEL_FLOOR, BODY_FLOOR = 0.022, 0.033
+# The lobby's QR code, as a share of the frame's height: large enough to scan from 5 m.
+QR_FLOOR = 0.4
+QR_SHARE = "() => document.querySelector('.lobby .qr svg').getBoundingClientRect().height"
+QR_SHARE += " / window.innerHeight"
 
 # Runs in the page: what does not fit, as readable lines (empty when all is well).
 PROBLEMS = """([labelFloor, bodyFloor]) => {
@@ -86,6 +91,8 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
                 settled(page)
                 page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
                 found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
+                if name.endswith("lobby") and (share := page.evaluate(QR_SHARE)) < QR_FLOOR:
+                    found.append(f"the QR code is {share:.0%} of the frame's height")
                 if found:
                     problems[f"{name} at {width}x{height}"] = found
             # Once per kind of step (and the lobby), before and with results, it passes axe.
@@ -107,6 +114,7 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
     }, seen
     assert any(name.endswith("then-now") for name in seen)
     assert any("second-revealed" in name for name in seen)
+    assert any("notes-part-" in name for name in seen)
     assert problems == {}, "\n".join(
         f"{state}:\n  " + "\n  ".join(found[:8]) for state, found in problems.items()
     )

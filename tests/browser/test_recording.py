@@ -1,20 +1,26 @@
-"""The facilitator records the room with Chromium's fake microphone while moving through the
-agenda: every screen shows the Recording mark, the stored file is valid Opus audio, and the
-recording's page lists the steps as chapters."""
+"""The facilitator records the room with Chromium's fake microphone while moving through three
+steps, reloading the console in between (the new page takes the same recording up): every
+screen shows the Recording mark, the stored file is one valid Opus stream of about the right
+length, the step marks fall where they were shown, the QDA project's audio selections match
+them and validate, and the recording's page seeks to a step."""
 
+import io
 import json
 import shutil
 import subprocess
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from playwright.sync_api import expect
 
 from tests.browser.test_every_kind import open_console, serious_violations
 from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE
 from tests.e2e.conftest import CHROMIUM_ARGS, EXPECT_TIMEOUT_MS
 from tests.e2e.server import demo_round, shell
-from tests.services import CHROMIUM, chromium_present, require
+from tests.services import CHROMIUM, chromium_present, refi_schema, require
 
 pytestmark = pytest.mark.browser
 # Chunks come every four seconds; waiting for one is waiting for an event, with room to spare.
@@ -24,11 +30,15 @@ _STORED = """
 import json
 from django.core.files.storage import default_storage
 from facilitation.recording.models import Recording
+from facilitation.recording.timeline import chapter_marks
+from facilitation.workshops.models import Event
 r = Recording.objects.get()
 print(json.dumps({
-    "status": r.status, "mime": r.mime_type, "size": r.byte_size,
-    "path": default_storage.path(r.chunks.first().name).rsplit("/", 1)[0],
+    "id": r.pk, "status": r.status, "mime": r.mime_type, "size": r.byte_size,
+    "segment": r.segment, "duration": r.duration_seconds,
     "names": [default_storage.path(c.name) for c in r.chunks.order_by("sequence")],
+    "shown": [[m.offset, m.step.pk] for m in chapter_marks(r) if m.kind == "step.shown"],
+    "gap": sum(e.payload["gap_seconds"] for e in Event.objects.filter(kind="recording.continued")),
 }))
 """
 
@@ -85,11 +95,27 @@ def test_the_facilitator_records_the_room_through_the_agenda(
     chunk = lambda response: "/chunks/" in response.url and response.ok  # noqa: E731
     with console.expect_response(chunk, timeout=CHUNK_WAIT_MS):
         console.get_by_role("button", name="Start recording").click()
+        started = time.monotonic()
         for screen in (console, projector, phone):
             expect(screen.locator("#recording-mark")).to_contain_text("Recording")
+    shown_after = []  # seconds since the start at which each step was shown, as the test saw it
     for step in facts["steps"][:2]:
         console.get_by_role("button", name="Next →").click()
         expect(console.locator(".agenda [aria-current=step]")).to_contain_text(step["title"])
+        shown_after.append(time.monotonic() - started)
+    with console.expect_response(chunk, timeout=CHUNK_WAIT_MS):
+        pass
+
+    # The console is reloaded mid-recording: the new page takes the same recording up.
+    console.on("dialog", lambda dialog: dialog.accept())  # "leave the page while recording?"
+    console.reload()
+    with console.expect_response(chunk, timeout=CHUNK_WAIT_MS):
+        console.get_by_role("button", name="Continue this recording").click()
+    console.get_by_role("button", name="Next →").click()
+    expect(console.locator(".agenda [aria-current=step]")).to_contain_text(
+        facts["steps"][2]["title"]
+    )
+    shown_after.append(time.monotonic() - started)
     with console.expect_response(chunk, timeout=CHUNK_WAIT_MS):
         pass
     console.get_by_role("button", name="Stop recording").click()
@@ -102,22 +128,55 @@ def test_the_facilitator_records_the_room_through_the_agenda(
     stored = json.loads(shell(sqlite_deployment, _STORED))
     assert stored["status"] == "stopped"
     assert stored["mime"] == "audio/webm"
-    assert len(stored["names"]) >= 2
+    assert stored["segment"] == 1
+    assert len(stored["names"]) >= 3
     whole = tmp_path / "whole.webm"
     whole.write_bytes(b"".join(Path(name).read_bytes() for name in stored["names"]))
-    # A WebM file (its EBML header) whose audio track is Opus (the OpusHead in its codec data);
-    # where ffprobe is installed, it decodes the stream too.
+    # One WebM stream (one EBML header) whose audio track is Opus (the OpusHead in its codec
+    # data); where ffprobe is installed, it decodes it: one clock, about as long as recorded.
     audio = whole.read_bytes()
     assert audio.startswith(b"\x1a\x45\xdf\xa3")
+    assert audio.count(b"\x1a\x45\xdf\xa3") == 1
     assert b"OpusHead" in audio[:4096]
     if shutil.which("ffprobe"):
         probe = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json", whole],
+            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name:packet=pts_time"]
+            + ["-of", "json", whole],
             capture_output=True,
             text=True,
             check=True,
         )
-        assert json.loads(probe.stdout)["streams"][0]["codec_name"] == "opus"
+        found = json.loads(probe.stdout)
+        assert found["streams"][0]["codec_name"] == "opus"
+        clock = [float(packet["pts_time"]) for packet in found["packets"]]
+        assert clock == sorted(clock)
+        assert abs(clock[-1] - stored["duration"]) < 2, (clock[-1], stored["duration"])
+
+    # Each step's mark is where the test showed it, on the recording's clock (the time between
+    # the reload and the new page's audio is left out of it).
+    assert [step for _offset, step in stored["shown"]] == [s["id"] for s in facts["steps"][:3]]
+    expected = shown_after[:2] + [shown_after[2] - stored["gap"]]
+    for (offset, _step), seen in zip(stored["shown"], expected, strict=True):
+        assert abs(offset - seen) < 2, (offset, seen)
+
+    # The QDA project, recordings asked for: the audio cut where the marks are; it validates.
+    export = console.request.get(
+        f"{server.url}/console/workshops/{facts['workshop_id']}/exports/download/"
+        f"?format=qdpx&round={facts['id']}&recordings=1"
+    )
+    assert export.ok
+    archive = zipfile.ZipFile(io.BytesIO(export.body()))
+    project = etree.fromstring(archive.read("project.qde"))
+    selections = project.findall(".//{urn:QDA-XML:project:1.0}AudioSelection")
+    assert [int(s.get("begin")) for s in selections] == [
+        round(offset * 1000) for offset, _step in stored["shown"]
+    ]
+    (source,) = project.findall(".//{urn:QDA-XML:project:1.0}AudioSource")
+    path = source.get("path").removeprefix("internal://")
+    assert archive.read(f"sources/{path}") == audio
+    if (schema_path := refi_schema()) is not None:
+        schema = etree.XMLSchema(etree.parse(schema_path))
+        assert schema.validate(project), schema.error_log
 
     recording_id = json.loads(
         shell(
@@ -131,6 +190,14 @@ def test_the_facilitator_records_the_room_through_the_agenda(
     expect(chapters.filter(has_text="Step 1:")).to_have_count(1)
     expect(chapters.filter(has_text="Step 2:")).to_have_count(1)
     expect(console.locator("audio")).to_have_count(1)
+    # Click a step (by keyboard): the player seeks there and marks it as the one heard.
+    step_two = chapters.filter(has_text="Step 2:").locator("a")
+    step_two.focus()
+    console.keyboard.press("Enter")
+    expect(step_two).to_have_attribute("aria-current", "true")
+    assert console.evaluate("document.getElementById('recording-audio').currentTime") >= (
+        stored["shown"][1][0] - 0.5
+    )
     audio_url = f"{server.url}/console/rounds/{facts['id']}/recordings/{recording_id}/audio/"
     audio = console.request.get(audio_url)
     assert audio.ok and audio.body() == whole.read_bytes()

@@ -75,6 +75,7 @@ class TestRoundTrip:
             "consent_text",
             "on_withdrawal",
             "participant_attributes",
+            "recorded",
             "codebook",
             "rounds",
         }
@@ -120,6 +121,7 @@ def _normalised(template):
     result.setdefault("consent_text", "")
     result.setdefault("on_withdrawal", "remove")
     result.setdefault("participant_attributes", [])
+    result.setdefault("recorded", False)
     result["codebook"] = sorted(result["codebook"], key=lambda code: code["name"])
     for round in result["rounds"]:
         for step in round["steps"]:

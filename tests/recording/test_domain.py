@@ -218,3 +218,52 @@ def test_duration_is_start_to_stop_less_the_pauses(recording):
     recording.stopped_at = None
     assert recording.duration_seconds is None
     assert timezone.now() >= recording.started_at
+
+
+class TestCarriedSettings:
+    def test_a_template_carries_recorded_and_its_consent_text(self, recorded, facilitator):
+        from facilitation.deliberation.workshop_templates import export_workshop, import_template
+
+        data = export_workshop(recorded)
+        assert data["recorded"] is True
+        copy = import_template(data, by=facilitator)
+        assert copy.recorded is True
+        assert copy.consent_text == recorded.consent_text
+
+    def test_a_recorded_template_without_a_consent_text_is_refused_whole(self, recorded):
+        from facilitation.deliberation.workshop_templates import (
+            TemplateRefused,
+            export_workshop,
+            import_template,
+        )
+        from facilitation.workshops.models import Workshop
+
+        data = export_workshop(recorded)
+        data["consent_text"] = ""
+        before = Workshop.objects.count()
+        with pytest.raises(TemplateRefused) as refusal:
+            import_template(data)
+        assert "needs a consent text" in " ".join(refusal.value.problems)
+        data["consent_text"], data["recorded"] = "Recorded.", "yes"
+        with pytest.raises(TemplateRefused) as refusal:
+            import_template(data)
+        assert "true or false" in " ".join(refusal.value.problems)
+        assert Workshop.objects.count() == before
+
+    def test_an_older_template_without_the_field_is_not_recorded(self, recorded):
+        from facilitation.deliberation.workshop_templates import export_workshop, import_template
+
+        data = export_workshop(recorded)
+        del data["recorded"]
+        assert import_template(data).recorded is False
+
+    def test_a_new_round_from_an_earlier_one_is_recorded_as_its_workshop_is(
+        self, recorded, live_round, facilitator
+    ):
+        from facilitation.deliberation.rounds import new_round_from
+
+        rounds.close_round(live_round, by=facilitator)
+        again = new_round_from(live_round, title="June workshop", by=facilitator)
+        again = rounds.start_round(again, by=facilitator)
+        recording = services.start_recording(again, by=facilitator, mime_type="audio/webm")
+        assert recording.round == again

@@ -230,3 +230,77 @@ class TestChaptersFile:
         text = response.content.decode()
         assert text.startswith("WEBVTT\n\n1\n00:01:15.500 --> 00:01:30.000\n")
         assert f"Step {step.position}: {step.title}" in text
+
+
+class TestTimelinePage:
+    def test_the_page_shows_the_field_notes_as_marks_among_the_chapters(
+        self, client, agenda_recording, researcher
+    ):
+        client.force_login(researcher)
+        round_id = agenda_recording.round_id
+        page = client.get(reverse("console-recording", args=[round_id, agenda_recording.pk]))
+        html = page.content.decode()
+        first = agenda_recording.first_step
+        step_at = html.index(f"Step {first.position}: {first.title}")
+        note_at = html.index("Field note (O1): The room laughs at the example.")
+        assert step_at < note_at
+        assert 'data-seek="15.000"' in html
+        assert 'class="is-field-note"' in html
+        assert reverse("console-recording-field-notes", args=[round_id, agenda_recording.pk]) in (
+            html
+        )
+
+    def test_the_field_notes_are_a_webvtt_file_too(self, client, agenda_recording, researcher):
+        client.force_login(researcher)
+        url = reverse(
+            "console-recording-field-notes", args=[agenda_recording.round_id, agenda_recording.pk]
+        )
+        text = client.get(url).content.decode()
+        assert text == (
+            "WEBVTT\n\n1\n00:00:15.000 --> 00:00:25.000\n"
+            "Field note (O1): The room laughs at the example.\n"
+        )
+
+    def test_a_recording_without_field_notes_has_a_file_without_cues(self, console, recording):
+        url = reverse("console-recording-field-notes", args=[recording.round_id, recording.pk])
+        assert console.get(url).content.decode() == "WEBVTT\n"
+
+    def test_a_stranger_reads_neither_page_nor_files(self, client, agenda_recording, stranger):
+        client.force_login(stranger)
+        args = [agenda_recording.round_id, agenda_recording.pk]
+        for name in (
+            "console-recording",
+            "console-recording-audio",
+            "console-recording-chapters",
+            "console-recording-field-notes",
+        ):
+            assert client.get(reverse(name, args=args)).status_code == 404, name
+        assert not Event.objects.filter(kind__in=["recording.played", "recording.downloaded"])
+
+
+class TestPlaysAreEvents:
+    def test_downloading_the_audio_is_an_event_the_players_fetches_are_not(
+        self, client, agenda_recording, researcher
+    ):
+        client.force_login(researcher)
+        url = reverse(
+            "console-recording-audio", args=[agenda_recording.round_id, agenda_recording.pk]
+        )
+        b"".join(client.get(url, headers={"Sec-Fetch-Dest": "audio"}).streaming_content)
+        b"".join(
+            client.get(
+                url, headers={"Sec-Fetch-Dest": "audio", "Range": "bytes=5-"}
+            ).streaming_content
+        )
+        assert not Event.objects.filter(kind="recording.downloaded").exists()
+        b"".join(client.get(url, headers={"Sec-Fetch-Dest": "document"}).streaming_content)
+        (event,) = Event.objects.filter(kind="recording.downloaded")
+        assert event.user == researcher
+        assert event.payload["recording"] == agenda_recording.pk
+
+    def test_opening_the_page_is_a_play(self, console, agenda_recording, facilitator):
+        console.get(
+            reverse("console-recording", args=[agenda_recording.round_id, agenda_recording.pk])
+        )
+        (event,) = Event.objects.filter(kind="recording.played")
+        assert event.user == facilitator

@@ -106,3 +106,42 @@ def test_a_project_with_group_notes_proposals_and_an_anonymised_withdrawal_valid
     )
     names = {s.get("name") for s in project.iterfind(f".//{{{PROJECT_NS}}}PlainTextSelection")}
     assert any(name.startswith("Anonymous: ") for name in names)
+
+
+def test_a_played_round_with_its_recording_asked_for_validates(
+    workshop, played_round, schema, settings, tmp_path
+):
+    """The whole project of a played round, with a recording of it as an audio source cut by
+    its agenda (the round's own step.shown events)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from facilitation.recording.models import Recording, RecordingChunk
+    from facilitation.workshops.models import Event
+
+    settings.MEDIA_ROOT = tmp_path
+    shown = played_round.events.filter(kind="step.shown").order_by("created_at")
+    audio = b"\x1a\x45\xdf\xa3" + b"\x00" * 32
+    recording = Recording.objects.create(
+        round=played_round,
+        status=Recording.Status.STOPPED,
+        mime_type="audio/webm",
+        byte_size=len(audio),
+        started_at=shown.first().created_at,
+        stopped_at=played_round.events.order_by("created_at").last().created_at,
+    )
+    name = default_storage.save(f"recordings/{recording.pk}/000000.webm", ContentFile(audio))
+    RecordingChunk.objects.create(recording=recording, sequence=0, name=name, size=len(audio))
+    Event.objects.create(
+        kind="recording.started",
+        workshop=workshop,
+        round=played_round,
+        payload={"recording": recording.pk},
+        created_at=recording.started_at,
+    )
+    scope = ExportScope(workshop, played_round, include_recordings=True)
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(scope, "qdpx")))
+    project = etree.fromstring(archive.read("project.qde"))
+    assert_valid(project, schema)
+    selections = project.findall(f".//{{{PROJECT_NS}}}AudioSelection")
+    assert len(selections) >= shown.count() - 1 > 0

@@ -236,6 +236,7 @@ MATRIX = {
     "console-recording": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-recording-audio": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-recording-chapters": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
+    "console-recording-field-notes": {"GET": EXPORTS, "POST": SIGNED_IN_NO_METHOD},
     "console-publish-report": CONSOLE_ACTION,
     "phone-report": {"GET": same(NOT_FOUND), "POST": NONE},
     "console-choose-recap": CONSOLE_ACTION,

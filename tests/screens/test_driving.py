@@ -85,6 +85,14 @@ class TestPresenterStrip:
         assert "results hidden" in strip
         assert "1 of 2 answered" in strip
 
+    def test_it_shows_the_timer_while_it_runs(self, console, dilemma_round, dilemma, facilitator):
+        services.start_timer(dilemma, seconds=60, by=facilitator)
+        page = console.get(f"/console/rounds/{dilemma_round.pk}/").content.decode()
+        strip = page[page.index('class="presenter"') :]
+        strip = strip[: strip.index("</section>")]
+        assert 'class="timer" data-closes-at="' in strip  # balans.js counts it down
+        assert 'role="timer"' in strip and "Answers close at" in strip
+
     def test_the_lobby_comes_before_the_first_step(self, console, live_round):
         first = live_round.ordered_steps().first()
         page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()

@@ -58,6 +58,25 @@ class TestJoin:
         assert participant.formatted_rejoin_code in page.content.decode()
         assert "Anna" in page.content.decode()
 
+    def test_the_personal_code_is_shown_large_once_then_waits_behind_your_code(
+        self, client, live_round
+    ):
+        response = client.post(f"/r/{live_round.join_code}/join/", {"display_name": "Anna"})
+        assert response.url.endswith("?welcome")
+        code = Participant.objects.get().formatted_rejoin_code
+        first = client.get(response.url).content.decode()
+        welcome = first[first.index('class="personal-code welcome-code"') :]
+        welcome = welcome[: welcome.index("</section>")]
+        assert code in welcome and "Write it down." in welcome
+        assert f'data-copy="{code}"' in welcome and "I have written it down" in welcome
+        assert 'class="your-code"' not in first
+        later = client.get(f"/r/{live_round.join_code}/").content.decode()
+        assert "welcome-code" not in later and "Write it down." not in later
+        behind = later[later.index('<details class="your-code">') :]
+        assert code in behind[: behind.index("</details>")]
+        # Withdrawing comes after the step, at the foot of the page.
+        assert later.index('id="stage"') < later.index("Withdraw from this workshop")
+
     def test_a_reload_keeps_the_same_participant(self, client, live_round):
         client.post(f"/r/{live_round.join_code}/join/", {"display_name": ""})
         client.get(f"/r/{live_round.join_code}/")

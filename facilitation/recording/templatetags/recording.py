@@ -25,3 +25,9 @@ def recorder(context, round):
 @register.filter
 def clock(seconds):
     return as_clock(seconds or 0)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ mapping|get_item:key }}``: a dict's value by a key that is a variable."""
+    return mapping.get(key) if mapping else None

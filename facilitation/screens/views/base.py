@@ -66,9 +66,10 @@ def answer_on_stage(round, participant):
 def phone_context(round, participant):
     """The stage as this participant sees it: their own answer, or on a finding their notes."""
     step = round.current_step
-    own_notes, group = None, None
+    own_notes, group, own_version = None, None, 0
     if step is not None and step.kind == Step.Kind.FINDING:
-        own_notes = own_annotations(step, [participant.pk]).get(participant.pk, [])
+        mine = own_annotations(step, [participant.pk])
+        own_notes, own_version = mine.get(participant.pk, []), mine.version
     if step is not None and step.kind == Step.Kind.DISCUSSION:
         own_notes = own_discussion_notes(step, [participant.pk]).get(participant.pk, [])
         group = group_of(round, participant)
@@ -76,7 +77,8 @@ def phone_context(round, participant):
     if step is not None and step.kind == Step.Kind.CONDUCT:
         stances = own_stances(round.workshop, [participant.pk])[participant.pk]
     if step is not None and step.kind == Step.Kind.STATEMENTS:
-        waiting = own_statements(step, [participant.pk]).get(participant.pk, [])
+        mine = own_statements(step, [participant.pk])
+        waiting, own_version = mine.get(participant.pk, []), mine.version
     return stage_context(
         round,
         PARTICIPANT,
@@ -86,6 +88,7 @@ def phone_context(round, participant):
         stances=stances,
         waiting=waiting,
         questions=own_questions(round, [participant.pk])[participant.pk],
+        own_version=own_version,
     )
 
 

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from facilitation.identifiers import parse_id
-from facilitation.research.exports import EXPORT_FORMATS
+from facilitation.recording.models import Recording
+from facilitation.research.exports import EXPORT_FORMATS, log_recordings_leaving
 from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import Workshop
 
@@ -35,8 +36,17 @@ def console_exports(request, workshop_id):
             "workshop": workshop,
             "rounds": workshop.rounds.order_by("created_at", "pk"),
             "formats": EXPORT_FORMATS.values(),
+            "recordings_by_round": recordings_by_round(workshop),
         },
     )
+
+
+def recordings_by_round(workshop):
+    """round id -> its recordings that have audio, for the page's links and its opt-in."""
+    found = {}
+    for recording in Recording.objects.filter(round__workshop=workshop, byte_size__gt=0):
+        found.setdefault(recording.round_id, []).append(recording)
+    return found
 
 
 @login_required
@@ -51,7 +61,13 @@ def console_download_export(request, workshop_id):
         round = workshop.rounds.filter(pk=parse_id(request.GET["round"])).first()
         if round is None:
             raise Http404
-    scope = ExportScope(workshop, round, include_names=request.GET.get("names") == "1")
+    scope = ExportScope(
+        workshop,
+        round,
+        include_names=request.GET.get("names") == "1",
+        include_recordings=request.GET.get("recordings") == "1",
+    )
+    log_recordings_leaving(scope, export.key, by=request.user)
     chunks = export.chunks(scope)
     if isinstance(request, ASGIRequest):
         chunks = pieces_in_thread(chunks)

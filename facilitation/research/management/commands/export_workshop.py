@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from facilitation.research.exports import EXPORT_FORMATS, write_export
+from facilitation.research.exports import EXPORT_FORMATS, log_recordings_leaving, write_export
 from facilitation.research.scope import ExportScope
 from facilitation.workshops.models import Workshop
 
@@ -21,15 +21,33 @@ class Command(BaseCommand):
             action="store_true",
             help="include participants' display names (pseudonyms only without it)",
         )
+        parser.add_argument(
+            "--include-recordings",
+            action="store_true",
+            help="put the recordings' audio and WebVTT chapters into the archive (csv, qdpx); "
+            "they are large and identifying, and left out without it",
+        )
 
-    def handle(self, *args, workshop, format, output, round, include_names, **options):
+    def handle(
+        self, *args, workshop, format, output, round, include_names, include_recordings, **options
+    ):
         found = find_workshop(workshop)
         chosen_round = None
         if round is not None:
             chosen_round = found.rounds.filter(pk=round).first()
             if chosen_round is None:
                 raise CommandError(f"The workshop “{found}” has no round {round}.")
-        scope = ExportScope(found, chosen_round, include_names=include_names)
+        scope = ExportScope(
+            found,
+            chosen_round,
+            include_names=include_names,
+            include_recordings=include_recordings,
+        )
+        if include_recordings and not EXPORT_FORMATS[format].carries_recordings:
+            raise CommandError(
+                f"The {format} export cannot carry audio; use --format csv or --format qdpx."
+            )
+        log_recordings_leaving(scope, format, by=None)
         if output == "-":
             write_export(scope, format, sys.stdout.buffer)
             return
