@@ -10,7 +10,7 @@ socket does not scale; one per process does (see DESIGN.md, "Measured facts").
 import asyncio
 import logging
 import weakref
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -26,6 +26,10 @@ EVERYTHING = "*"
 # Seconds between two pushes of the same round to one audience. Urgent changes (the current step,
 # a lock, a reveal) skip the wait; tallies under a burst are paced, carrying the latest state.
 PACE = {"projector": 0.1, "facilitator": 0.25, "participant": 1.0}
+# Phone frames a second one worker writes for one round, at the most: beyond this many phones the
+# phones' pace stretches (5,000 phones: every 2.5 s), so that in a hall the votes and the projector
+# keep the core. Every frame carries the latest state, so a longer pace loses nothing.
+PHONE_FRAMES_PER_SECOND = 2000
 # Seconds a request waits for its notification to reach the channel layer: Redis away must not hold
 # up a vote that is already stored.
 SEND_TIMEOUT = 2.0
@@ -146,6 +150,7 @@ class LiveHub:
         self.render = render
         self.layer = layer or get_channel_layer()
         self.sockets = defaultdict(set)  # round id -> sockets
+        self.audiences = defaultdict(Counter)  # round id -> sockets per audience
         self.pending = defaultdict(Pending)  # (round id, audience) -> what waits to be pushed
         self.joining = {}  # (round id, audience) -> Joining
         self.subscribed = set()
@@ -159,7 +164,9 @@ class LiveHub:
         Sockets of one audience arriving within ``SNAPSHOT_WINDOW`` of each other (a reconnect
         storm after a restart) share one render of the snapshot.
         """
-        self.sockets[socket.round_id].add(socket)
+        if socket not in self.sockets[socket.round_id]:
+            self.sockets[socket.round_id].add(socket)
+            self.audiences[socket.round_id][socket.audience] += 1
         await self._subscribe(socket.round_id)
         self._ensure_listener()
         key = (socket.round_id, socket.audience)
@@ -175,9 +182,12 @@ class LiveHub:
         if socket.writer is not None and socket.writer is not asyncio.current_task():
             socket.writer.cancel()
         sockets = self.sockets.get(socket.round_id, set())
-        sockets.discard(socket)
+        if socket in sockets:
+            sockets.discard(socket)
+            self.audiences[socket.round_id][socket.audience] -= 1
         if not sockets:
             self.sockets.pop(socket.round_id, None)
+            self.audiences.pop(socket.round_id, None)
             await self._unsubscribe(socket.round_id)
         if not self.sockets and self.listener:
             self.listener.cancel()
@@ -186,16 +196,26 @@ class LiveHub:
     def heard(self, round_id, topics, urgent=False):
         """Schedule pushes for a change to a round, at each audience's pace."""
         loop = asyncio.get_running_loop()
-        for audience in {s.audience for s in self.sockets.get(round_id, ())}:
+        for audience, count in list(self.audiences.get(round_id, {}).items()):
+            if not count:
+                continue
             pending = self.pending[(round_id, audience)]
             pending.topics.update(topics)
-            delay = 0 if urgent else max(0.0, pending.last_flush + PACE[audience] - loop.time())
+            pace = self.pace(round_id, audience)
+            delay = 0 if urgent else max(0.0, pending.last_flush + pace - loop.time())
             if pending.task and not pending.task.done():
                 if not urgent or pending.urgent:
                     continue
                 pending.task.cancel()
             pending.urgent = urgent
             pending.task = asyncio.create_task(self._flush_later((round_id, audience), delay))
+
+    def pace(self, round_id, audience):
+        """Seconds between two paced pushes of the round to the audience on this worker."""
+        if audience != "participant":
+            return PACE[audience]
+        phones = self.audiences.get(round_id, {}).get(audience, 0)
+        return max(PACE[audience], phones / PHONE_FRAMES_PER_SECOND)
 
     async def written(self, sockets=None):
         """Wait until the outboxes of ``sockets`` (default: all) are written (for tests)."""

@@ -11,6 +11,7 @@ from facilitation.live.push import (
     EVERYTHING,
     OUTBOX_LIMIT,
     PACE,
+    PHONE_FRAMES_PER_SECOND,
     LiveHub,
     Socket,
     round_group,
@@ -280,3 +281,32 @@ async def test_a_push_waiting_for_the_database_stops_when_its_sockets_leave(hub)
     await hub.leave(leaving)
     await flush
     assert hub.render.busy > 0
+
+
+async def test_the_phones_pace_stretches_in_a_hall_so_a_worker_writes_boundedly_many_frames(hub):
+    """Up to PHONE_FRAMES_PER_SECOND phones get a push a second; beyond, the pace grows with them
+    (each push carries the latest state). The projector's and console's paces never change."""
+    for member in range(3):
+        await joined(hub, Screen(), audience="participant", member=member)
+    assert hub.pace(1, "participant") == PACE["participant"]
+
+    hub.audiences[1]["participant"] = 2 * PHONE_FRAMES_PER_SECOND
+    assert hub.pace(1, "participant") == 2.0
+    assert hub.pace(1, "projector") == PACE["projector"]
+    assert hub.pace(1, "facilitator") == PACE["facilitator"]
+
+
+async def test_the_hub_counts_each_audiences_sockets_as_they_join_and_leave(hub):
+    projector = await joined(hub, Screen())
+    first = await joined(hub, Screen(), audience="participant", member=1)
+    second = await joined(hub, Screen(), audience="participant", member=2)
+    await hub.join(second)  # joining again counts once
+    await hub.written()
+    assert hub.audiences[1] == {"projector": 1, "participant": 2}
+
+    await hub.leave(first)
+    await hub.leave(first)  # leaving again counts once
+    assert hub.audiences[1] == {"projector": 1, "participant": 1}
+    await hub.leave(second)
+    await hub.leave(projector)
+    assert 1 not in hub.audiences
