@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilitation.live.push import notify_round
 from facilitation.workshops.models import Round
 from facilitation.workshops.services import ActionRefused, record_event
 
@@ -21,8 +22,8 @@ def publish_report(round, *, published, by):
     Effects: the round's ``ReportPublication`` (created the first time), a ``report.published``
     or ``report.unpublished`` event. Asking for the state it is already in changes nothing and
     records nothing. Refused to anyone but the workshop's facilitators, and for a round that has
-    not started (it has nothing to report yet). Nothing is pushed: the phones' link to the report
-    is at the foot of their page, which pushes do not redraw; it shows when a page is next opened.
+    not started (it has nothing to report yet). A change is pushed to the round's phones (the
+    ``report`` topic), whose footer link appears or goes at once.
     """
     with transaction.atomic():
         locked = (
@@ -47,4 +48,5 @@ def publish_report(round, *, published, by):
                 round=locked,
                 user=by,
             )
+            notify_round(locked.pk, "report")
     return publication

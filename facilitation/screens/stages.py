@@ -21,6 +21,7 @@ from facilitation.deliberation.statements import own_statements
 from facilitation.live.push import EVERYTHING
 from facilitation.questions.services import own_questions
 from facilitation.recording.services import recording_state
+from facilitation.reports.services import is_published
 from facilitation.workshops.groups import (
     attribute_keys,
     groups_of,
@@ -292,6 +293,10 @@ def _participant_fragments(round, topics, members, whole_stage):
     if "recording" in topics:
         # The mark is the same on every phone (of one language): one render for all.
         fragments.append(render_to_string("recording/mark.html#mark", context))
+    if "report" in topics:
+        # The footer's link to the round's report, once published or taken back: one for all.
+        context_of_link = {"round": round, "published": is_published(round)}
+        fragments.append(render_to_string("reports/link.html", context_of_link))
     if "annotations" in topics and _on_finding(round):
         # The room's wall is the same for every phone; one's own notes (with their edit and
         # delete buttons) are not part of it, so this is one render for all.

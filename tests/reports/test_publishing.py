@@ -51,3 +51,23 @@ def test_the_facilitation_log_of_the_exports_says_when_the_report_was_published(
     rows = [r for r in csv.DictReader(io.StringIO(log)) if r["event"].startswith("report.")]
     assert [r["event"] for r in rows] == ["report.published", "report.unpublished"]
     assert "Round report published to the participants" in log
+
+
+def test_publishing_is_pushed_to_the_phones_whose_footer_link_appears_and_goes(
+    live_round, facilitator, django_capture_on_commit_callbacks
+):
+    from facilitation.live.push import send_notification
+    from facilitation.screens.stages import render_push
+    from facilitation.workshops import services
+
+    phone = services.join_round(live_round, display_name="Anna")
+    [(before, _)] = render_push(live_round.pk, "participant", {"report"}, [phone.pk])
+    assert 'id="report-link"' in before and "hidden" in before and "<a " not in before
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish_report(live_round, published=True, by=facilitator)
+    topics = [c.args[1] for c in callbacks if getattr(c, "func", None) is send_notification]
+    assert topics == [["report"]]
+    [(after, receivers)] = render_push(live_round.pk, "participant", {"report"}, [phone.pk])
+    assert receivers is None  # one render for every phone
+    assert f'href="/r/{live_round.join_code}/report/"' in after and "hidden" not in after
