@@ -1,9 +1,9 @@
 // The few lines Balans writes itself.
 
-/* One's own notes and statements (#my-notes, #my-statements) can reach a phone twice, out of
-   order: the push of the facilitator's decision, and the reply to one's own action rendered a
-   moment before it. Each render says the version of the record it shows (data-version, per
-   step): an older one never replaces a newer one. First in this file, so the regions are right
+/* One's own notes, statements and questions (#my-notes, #my-statements, #my-questions) can reach
+   a phone twice, out of order: the push of the facilitator's decision, and the reply to one's own
+   action rendered a moment before it. Each render says the version of the record it shows
+   (data-version, per step, or per round for questions): an older one never replaces a newer one. First in this file, so the regions are right
    before anything else looks at them after a swap. */
 (function () {
   "use strict";
@@ -16,7 +16,8 @@
   function keepNewest() {
     shown.forEach(function (before) {
       var now = document.getElementById(before.id);
-      if (!now || now === before || now.dataset.step !== before.dataset.step) return;
+      if (!now || now === before || now.dataset.step !== before.dataset.step ||
+          now.dataset.round !== before.dataset.round) return;
       if (Number(now.dataset.version) < Number(before.dataset.version)) {
         now.replaceWith(before);
         htmx.process(before);  // the swap unbound its forms

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from facilitation.deliberation.own_contributions import read_own
 from facilitation.live.push import notify_round
 from facilitation.workshops.models import Round, Step
 from facilitation.workshops.participants import still_counted
@@ -340,14 +341,20 @@ def board_questions(round, *, for_room=True):
 
 
 def own_questions(round, participant_ids):
-    """{participant id: ([their open questions], {ids of questions they voted for})}."""
-    found = {pk: ([], set()) for pk in participant_ids}
-    for question in Question.objects.filter(
-        round=round, participant_id__in=participant_ids, status__in=OPEN
-    ).order_by("created_at", "pk"):
-        found[question.participant_id][0].append(question)
-    for participant_id, question_id in QuestionVote.objects.filter(
-        question__round=round, participant_id__in=participant_ids
-    ).values_list("participant_id", "question_id"):
-        found[participant_id][1].add(question_id)
-    return found
+    """{participant id: ([their open questions], {ids of questions they voted for})}, with the
+    version of the record it shows (``own_contributions.read_own``: the round's newest
+    ``question.`` event; every change of a round's questions locks its board first)."""
+
+    def read():
+        found = {pk: ([], set()) for pk in participant_ids}
+        for question in Question.objects.filter(
+            round=round, participant_id__in=participant_ids, status__in=OPEN
+        ).order_by("created_at", "pk"):
+            found[question.participant_id][0].append(question)
+        for participant_id, question_id in QuestionVote.objects.filter(
+            question__round=round, participant_id__in=participant_ids
+        ).values_list("participant_id", "question_id"):
+            found[participant_id][1].add(question_id)
+        return found
+
+    return read_own(round, "question.", read)

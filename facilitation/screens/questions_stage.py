@@ -33,11 +33,18 @@ def on_questions_step(round):
     return round.current_step is not None and round.current_step.kind == Step.Kind.QUESTIONS
 
 
-def questions_context(round, audience, mine=None):
-    """``mine``: for a phone, (its open questions, ids of questions it voted for)."""
+def questions_shown(round):
+    """Whether phones show the round's questions now: open on every step, or on a questions
+    step."""
+    return board_for_screens(round).open_any_time or on_questions_step(round)
+
+
+def questions_context(round, audience, mine=None, mine_version=0):
+    """``mine``: for a phone, (its open questions, ids of questions it voted for), read at
+    ``mine_version`` (``questions.services.own_questions``)."""
     board = board_for_screens(round)
     on_step = on_questions_step(round)
-    shown = board.open_any_time or on_step
+    shown = questions_shown(round)
     context = {
         "question_board": board,
         "questions_shown": shown,
@@ -80,4 +87,6 @@ def questions_context(round, audience, mine=None):
         context["own_questions"] = own
         context["own_question_ids"] = " ".join(str(q.pk) for q in own)
         context["voted_question_ids"] = " ".join(str(pk) for pk in sorted(voted))
+        # The phone keeps the newer of two renders (balans.js); one that shows nobody's claims 0.
+        context["own_questions_version"] = mine_version if mine is not None else 0
     return context

@@ -86,6 +86,7 @@ def stage_context(
     waiting=None,
     questions=None,
     own_version=0,
+    questions_version=0,
 ):
     """Everything the stage partial of ``audience`` needs about the round's present moment.
 
@@ -96,7 +97,8 @@ def stage_context(
     step, the participant's statements the room does not see (looked up from their answer when
     not given, so the response to answering a statement keeps them); ``questions``: the
     participant's own questions and the ones they voted for (see ``questions_stage``);
-    ``own_version``: the version of the record those own notes or statements were read at.
+    ``own_version``: the version of the record those own notes or statements were read at;
+    ``questions_version``: the version of the round's questions those own questions were read at.
     """
     step = round.current_step
     kind = kind_of(step) if step else None
@@ -112,7 +114,7 @@ def stage_context(
         )
         context.update(kind.stage_context(round, step, audience, viewer))
     # Questions belong to the round, not to a step: open on every step or on a questions step.
-    context.update(questions_context(round, audience, questions))
+    context.update(questions_context(round, audience, questions, questions_version))
     # The "Recording" mark is part of every audience's stage, so a snapshot always has it.
     context["recording_state"] = recording_state_for_screens(round)
     if audience == PARTICIPANT:
@@ -329,9 +331,12 @@ def _questions_fragment(round, audience, context):
 def _own_questions(round, members):
     """Each author's "Your questions", after the facilitator approved, hid or answered one."""
     fragments = []
-    for member, mine in own_questions(round, members).items():
+    everyone = own_questions(round, members)
+    for member, mine in everyone.items():
         if mine[0]:
-            context = stage_context(round, PARTICIPANT, questions=mine)
+            context = stage_context(
+                round, PARTICIPANT, questions=mine, questions_version=everyone.version
+            )
             html = render_to_string("questions/questions.html#my-questions", context)
             fragments.append((html, {member}))
     return fragments

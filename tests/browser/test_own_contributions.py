@@ -1,5 +1,5 @@
-"""A phone is told at once what the facilitator decided on its own notes and statements, and keeps
-the newest word on them, whichever of a push and a reply comes last."""
+"""A phone is told at once what the facilitator decided on its own notes, statements and questions,
+and keeps the newest word on them, whichever of a push and a reply comes last."""
 
 import re
 
@@ -72,6 +72,11 @@ def send_statement(phone, text):
     )
 
 
+def ask_question(phone, text):
+    phone.get_by_label("Your question", exact=True).fill(text)
+    phone.get_by_role("button", name="Ask", exact=True).click()
+
+
 def decide(console, text, decision):
     queue = console.locator(".statement-queue li", has_text=text)
     queue.get_by_role("button", name=decision).click()
@@ -109,11 +114,11 @@ def test_a_phone_is_told_of_decisions_on_its_own_and_no_late_render_undoes_them(
     expect(anna.locator("#my-notes")).to_contain_text(HIDDEN)
 
     # ...comes again as the reply to her next note, later than the hide's push.
-    def stale_reply(route):
+    def stale_reply(route, body):
         route.fetch()  # the server stores the note as usual
-        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=replies[0])
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
 
-    anna.route(annotate, stale_reply)
+    anna.route(annotate, lambda route: stale_reply(route, replies[0]))
     send_note(anna, "Second")
     expect(anna.locator("body")).to_have_attribute("data-replies", "2")
     anna.unroute(annotate)
@@ -159,3 +164,27 @@ def test_a_phone_is_told_of_decisions_on_its_own_and_no_late_render_undoes_them(
     expect(refused).to_contain_text("did not add this statement")
     expect(approved).to_contain_text("Your statement was approved")
     assert serious_violations(anna) == []
+
+    # Questions are the round's: a reply to Anna's question, rendered before the facilitator
+    # approved it, comes again later than the approval's push and does not undo it.
+    panel = console.locator("#console-questions")
+    panel.get_by_label("Open on every step (a panel on every phone)").check()
+    panel.get_by_label("Approve questions before the room sees them").check()
+    panel.get_by_role("button", name="Save").click()
+    expect(anna.locator("#questions")).to_be_visible()
+    ask = f"**/r/{facts['join_code']}/questions/"
+    anna.route(ask, keep_reply)
+    ask_question(anna, "Why weekends?")
+    waiting = anna.locator("#my-questions .note", has_text="Why weekends?")
+    expect(waiting).to_contain_text("Waiting for the facilitator's approval")
+    anna.unroute(ask)
+    panel.locator(".note", has_text="Why weekends?").get_by_role("button", name="Approve").click()
+    expect(waiting).to_contain_text("On the board")
+    replied, stale = int(anna.locator("body").get_attribute("data-replies")), replies[-1]
+    assert "On the board" not in stale
+    anna.route(ask, lambda route: stale_reply(route, stale))
+    ask_question(anna, "And holidays?")
+    expect(anna.locator("body")).to_have_attribute("data-replies", str(replied + 1))
+    anna.unroute(ask)
+    expect(waiting).to_contain_text("On the board")
+    assert anna.locator("#my-questions").count() == 1

@@ -3,9 +3,9 @@
 The demo and a stress workshop (the longest content a facilitator can give) are walked state by
 state through the domain functions (``projector_states``); one page per size follows. In each
 state nothing visible of the stage may reach past the frame or under the footer, the stage may not
-scroll, and no text may be smaller than the floor (2.2 % of the frame's height; the question's
-text 3.3 %). The lobby's QR code is at least 40 % of the frame's height. Screenshots of every
-state go to var/screenshots/projector-fit/ for a person to look.
+scroll, no text may be smaller than the floor (2.2 % of the frame's height; the question's text
+3.3 %), and no text may run into another. The lobby's QR code is at least 40 % of the frame's
+height. Screenshots of every state go to var/screenshots/projector-fit/ for a person to look.
 """
 
 import pytest
@@ -60,8 +60,81 @@ PROBLEMS = """([labelFloor, bodyFloor]) => {
     if (size < floor - 0.5)
       problems.push(`text ${size.toFixed(1)}px < ${floor.toFixed(1)}px: ` + name(el));
   }
+  // No text runs into another (an option into the "Then"/"Now" labels, a label into its value):
+  // the lines of every visible text, cut to what the boxes that clip them show, compared between
+  // elements that do not contain one another. What is meant to lie over the stage (a fixed layer:
+  // the pinned question, the recording mark) is compared within itself only.
+  const layers = [...stage.querySelectorAll("*")].filter(
+    (el) => getComputedStyle(el).position === "fixed");
+  const everywhere = {left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity};
+  const cut = (a, b) => ({left: Math.max(a.left, b.left), top: Math.max(a.top, b.top),
+    right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom)});
+  const clips = new Map();
+  const clipOf = (el) => {
+    if (!clips.has(el)) {
+      const style = getComputedStyle(el);
+      const outer = el === stage || style.position === "fixed" ? everywhere
+        : clipOf(el.parentElement);
+      const clipping = style.overflowX !== "visible" || style.overflowY !== "visible";
+      clips.set(el, clipping ? cut(outer, el.getBoundingClientRect()) : outer);
+    }
+    return clips.get(el);
+  };
+  const lines = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(stage, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || el.closest(".visually-hidden, .cloud-counts, .md")) continue;
+    if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    const layer = layers.find((fixed) => fixed.contains(el));
+    range.selectNodeContents(node);
+    for (const line of range.getClientRects()) {
+      const box = cut(line, clipOf(el));
+      if (box.right - box.left > 1 && box.bottom - box.top > 1) lines.push({el, layer, box});
+    }
+  }
+  const said = new Set();
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = i + 1; j < lines.length; j++) {
+      const a = lines[i], b = lines[j];
+      if (a.el === b.el || a.layer !== b.layer || a.el.contains(b.el) || b.el.contains(a.el))
+        continue;
+      const both = cut(a.box, b.box);
+      const shorter = Math.min(a.box.bottom - a.box.top, b.box.bottom - b.box.top);
+      // Lines under one another may touch where the line height is tight; text that runs
+      // into text covers more than a third of the shorter one's height.
+      if (both.right - both.left <= 1 || both.bottom - both.top <= shorter / 3) continue;
+      const pair = name(a.el) + " and " + name(b.el);
+      if (!said.has(pair)) problems.push("texts overlap: " + pair);
+      said.add(pair);
+    }
+  }
   return problems;
 }"""
+
+
+# Texts side by side in every way the check must let pass (sentences wrapping into each other's
+# lines, a superscript, a list item clamped to one line over the next one), and one option whose
+# label is pulled back over it.
+TOUCHING = """<!doctype html><body style="margin: 0"><div id="stage" style="height: 100vh;
+  overflow: hidden; font: 40px/1.1 sans-serif">
+  <p style="width: 14em"><span>A first sentence that wraps onto the next line</span>
+    <span>and a second one that goes on</span><sup>12</sup> <em>a third</em></p>
+  <ul><li style="width: 8em; display: -webkit-box; -webkit-box-orient: vertical;
+    -webkit-line-clamp: 1; overflow: hidden">A clamped answer, more lines hidden below</li>
+    <li>The next answer</li></ul>
+  <p><span>An option of the vote</span><span style="margin-left: -4em">Then</span></p>
+</div></body>"""
+
+
+def test_the_check_sees_a_text_run_into_another_and_nothing_else(new_page):
+    page = new_page("overlaps", viewport={"width": 1280, "height": 720})
+    page.set_content(TOUCHING)
+    found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
+    assert [p for p in found if p.startswith("texts overlap")] == [
+        "texts overlap: span «An option of the vote» and span «Then»"
+    ]
 
 
 def settled(page):

@@ -24,6 +24,7 @@ from ..code_guessing import UnknownJoinCode
 from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
 from ..identity import has_unrecognised_cookie, participant_from_cookies, signed_identity
+from ..questions_stage import questions_shown
 from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
 
 
@@ -79,6 +80,10 @@ def phone_context(round, participant):
     if step is not None and step.kind == Step.Kind.STATEMENTS:
         mine = own_statements(step, [participant.pk])
         waiting, own_version = mine.get(participant.pk, []), mine.version
+    questions, questions_version = None, 0
+    if questions_shown(round):  # read only where the phone shows them
+        mine = own_questions(round, [participant.pk])
+        questions, questions_version = mine[participant.pk], mine.version
     return stage_context(
         round,
         PARTICIPANT,
@@ -87,8 +92,9 @@ def phone_context(round, participant):
         group=group,
         stances=stances,
         waiting=waiting,
-        questions=own_questions(round, [participant.pk])[participant.pk],
+        questions=questions,
         own_version=own_version,
+        questions_version=questions_version,
     )
 
 
