@@ -4,9 +4,10 @@ Django's ASGI handler runs each request's code in a thread of its own. A hall vo
 seconds would otherwise start a thread per vote: thousands of threads taking turns on one core,
 each waiting for one of the pool's few database connections and giving up when that wait runs out.
 Here a request waits in the event loop instead (a few hundred bytes, no thread) until one of
-``REQUESTS_IN_FLIGHT`` places is free, in the order it arrived. The places match the database
-pool, so a request that is let in finds a connection, and ``DATABASE_TIMEOUT`` again means what it
-says: the database itself cannot serve.
+``REQUESTS_IN_FLIGHT`` places is free, in the order it arrived. Python runs one thread at a time,
+so a few places serve a burst fastest (bench/README.md). There are fewer places than the database
+pool has connections, so a request that is let in finds one, and ``DATABASE_TIMEOUT`` again means
+what it says: the database itself cannot serve.
 
 A request that waits longer than ``REQUEST_QUEUE_TIMEOUT``, or arrives when ``REQUEST_QUEUE_LIMIT``
 are already waiting, is answered 503 "busy, try again" with ``Retry-After``, in the person's
