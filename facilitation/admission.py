@@ -61,6 +61,12 @@ class AdmissionControl:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        # A small body (a vote, a form) is read before a place is taken: a phone on a poor
+        # connection, slow to send it, then holds up no one. A larger one (an upload) is read on
+        # inside, as it arrives.
+        last, receive = await read_ahead(receive, limit=READ_AHEAD_BYTES)
+        if last["type"] == "http.disconnect":
+            return  # the client went away while sending; nobody to answer
         queue = self.queue()
         if not await queue.enter(limit=self.queue_limit, wait_seconds=self.wait_seconds):
             logger.warning(
@@ -87,6 +93,33 @@ class AdmissionControl:
             await self.app(scope, receive, send_then_leave)
         finally:
             leave()
+
+
+READ_AHEAD_BYTES = 64 * 1024
+
+
+async def read_ahead(receive, *, limit):
+    """Read the request's messages up to its whole body, or until more than ``limit`` bytes came.
+
+    Returns the last message read and a ``receive`` that hands the messages read out again before
+    reading on."""
+    messages, size = [], 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False) or size > limit:
+            break
+    last = messages[-1]
+
+    async def replay():
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return last, replay
 
 
 class Queue:

@@ -117,6 +117,57 @@ async def test_a_full_queue_refuses_at_once_and_a_freed_place_is_used_again():
     assert app.queue().places.locked() is False
 
 
+class EchoApp:
+    """Answers with the whole body it read, as Django would read it."""
+
+    def __init__(self):
+        self.entered = []
+
+    async def __call__(self, scope, receive, send):
+        self.entered.append(scope["path"])
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def test_a_small_body_is_read_while_waiting_and_handed_on_whole():
+    echo = EchoApp()
+    app = AdmissionControl(echo, places=1, wait_seconds=5, queue_limit=100)
+    queue = app.queue()
+    await queue.enter(limit=100, wait_seconds=1)  # the one place is taken
+    incoming, sent = asyncio.Queue(), []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/vote", "headers": []}
+    request = asyncio.create_task(app(scope, incoming.get, send))
+    await incoming.put({"type": "http.request", "body": b"option=", "more_body": True})
+    await incoming.put({"type": "http.request", "body": b"3", "more_body": False})
+    await settle()
+    assert incoming.empty() and echo.entered == []  # all read, still waiting for the place
+
+    queue.leave()
+    await request
+    assert echo.entered == ["/vote"] and sent[-1]["body"] == b"option=3"
+
+
+async def test_a_client_gone_while_sending_is_not_let_in():
+    echo = EchoApp()
+    app = AdmissionControl(echo, places=1, wait_seconds=5, queue_limit=100)
+    incoming = asyncio.Queue()
+    await incoming.put({"type": "http.request", "body": b"opt", "more_body": True})
+    await incoming.put({"type": "http.disconnect"})
+    scope = {"type": "http", "method": "POST", "path": "/vote", "headers": []}
+    await app(scope, incoming.get, None)
+    assert echo.entered == [] and not app.queue().places.locked()
+
+
 async def test_websockets_and_lifespan_pass_straight_through():
     seen = []
 
