@@ -169,14 +169,7 @@ class Codebook:
             add_code(reactions, names, self.reactions[key], str(label))
         if self.steps:
             answers = self.group(codes, top, _("Answers to"), guid("group", workshop, "answers"))
-            self.by_round(
-                answers,
-                "answers",
-                [
-                    (s.round, f"{s.position}. {one_line(s.title)}", g)
-                    for s, g in self.steps.values()
-                ],
-            )
+            self.by_round(answers, "answers", step_codes(self.steps))
         if self.groups:
             groups = self.group(codes, top, _("Breakout groups"), guid("group", workshop, "groups"))
             self.by_round(
@@ -184,14 +177,7 @@ class Codebook:
             )
         if self.agenda:
             agenda = self.group(codes, top, _("Agenda"), guid("group", workshop, "agenda"))
-            self.by_round(
-                agenda,
-                "agenda",
-                [
-                    (s.round, f"{s.position}. {one_line(s.title)}", g)
-                    for s, g in self.agenda.values()
-                ],
-            )
+            self.by_round(agenda, "agenda", step_codes(self.agenda))
         if self.cases:
             people = self.group(codes, top, _("Participants"), guid("group", workshop, "cases"))
             names = CodeNames()
@@ -210,6 +196,11 @@ class Codebook:
 
     def group(self, codes, names, text, code_guid):
         return add_code(codes, names, code_guid, text, codable=False)
+
+
+def step_codes(codes_by_step):
+    """(round, "position. title", code GUID) of each step's code, for ``by_round``."""
+    return [(s.round, f"{s.position}. {one_line(s.title)}", g) for s, g in codes_by_step.values()]
 
 
 def step_name(step):
