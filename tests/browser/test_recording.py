@@ -18,9 +18,9 @@ from playwright.sync_api import expect
 
 from tests.browser.test_every_kind import open_console, serious_violations
 from tests.browser.test_live_round import BIG_SCREEN, LIVE, PHONE
-from tests.e2e.conftest import CHROMIUM_ARGS, EXPECT_TIMEOUT_MS
+from tests.e2e.conftest import launched_chromium
 from tests.e2e.server import demo_round, shell
-from tests.services import CHROMIUM, chromium_present, refi_schema, require
+from tests.services import refi_schema
 
 pytestmark = pytest.mark.browser
 # Chunks come every four seconds; waiting for one is waiting for an event, with room to spare.
@@ -46,20 +46,9 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def chromium():
     """Chromium with a fake microphone that it may use without asking."""
-    from playwright.sync_api import expect as expecting
-    from playwright.sync_api import sync_playwright
-
-    require("Chromium", chromium_present())
-    expecting.set_options(timeout=EXPECT_TIMEOUT_MS)
-    args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=args, timeout=30_000
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    fake_microphone = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    with launched_chromium(fake_microphone) as browser:
+        yield browser
 
 
 def test_the_facilitator_records_the_room_through_the_agenda(

@@ -1,5 +1,6 @@
 """Fixtures that start real Balans servers (and a real Chromium) and always clean up after them."""
 
+import contextlib
 import shutil
 import uuid
 
@@ -117,8 +118,8 @@ def start_server(request, tmp_path):
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
+@contextlib.contextmanager
+def launched_chromium(extra_args=()):
     """A headless Chromium (the system one: Playwright never downloads its own here)."""
     require("Chromium", chromium_present())
     from playwright.sync_api import expect, sync_playwright
@@ -126,12 +127,21 @@ def chromium():
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*CHROMIUM_ARGS, *extra_args],
+            timeout=30_000,
         )
         try:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with launched_chromium() as browser:
+        yield browser
 
 
 class Pages:
