@@ -33,8 +33,9 @@ def newest_event(scope, kinds):
     return found["newest"] or 0
 
 
-def versioned(scope, kinds, read):
-    """``read()`` and the version it shows: the newest event of ``kinds`` on ``scope``.
+def read_own(scope, kinds, read):
+    """``read()`` (a dict by participant) as an ``Own`` with the version it shows: the newest
+    event of ``kinds`` on ``scope``.
 
     Every change that records such an event holds one row lock of its scope while it does (the
     step's row; for questions the round's question board), so their ids grow in the order they
@@ -44,16 +45,8 @@ def versioned(scope, kinds, read):
     """
     for _attempt in range(ATTEMPTS):
         version = newest_event(scope, kinds)
-        found = read()
+        own = Own(read())
         if newest_event(scope, kinds) == version:
             break
-    return found, version
-
-
-def read_own(scope, kinds, read):
-    """``read()`` (a dict by participant) as an ``Own`` with the version it shows
-    (``versioned``)."""
-    found, version = versioned(scope, kinds, read)
-    own = Own(found)
     own.version = version
     return own
