@@ -4,15 +4,18 @@ What an answer of each kind looks like, and how a room's answers add up, is in `
 """
 
 import json
+from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from facilitation.group_commit import GroupCommit
 from facilitation.live.push import notify_round
-from facilitation.workshops.models import Participant, Round, Step
+from facilitation.workshops.models import Event, Participant, Round, Step
 from facilitation.workshops.participants import still_counted
-from facilitation.workshops.services import ActionRefused, record_event
+from facilitation.workshops.services import ActionRefused, record_event, unsaved_event
 from facilitation.workshops.taking_part import Capability, check_can_take_part
 
 from .answer_kinds import ANSWER_KINDS, Answer
@@ -29,35 +32,157 @@ def submit_answer(step, participant, payload):
     On a fully anonymous step the answer names nobody, a Receipt records that the person has
     answered, and the answer cannot be changed.
 
+    Answers arriving together are written together, in one transaction (see ``group_commit``);
+    each is returned, or refused, once that transaction has committed.
+
     Returns the Response; its ``step`` is the step as locked (with its round, and the related rows
     its kind reads), so the answer can be shown without reading the step again.
     """
-    kind = ANSWER_KINDS.get(step.kind)
+    return _answers.submit(_Submission(step, participant, payload))
+
+
+@dataclass(frozen=True)
+class _Submission:
+    step: Step
+    participant: Participant
+    payload: dict
+
+
+def _write_answers(submissions):
+    """Write a group of answers in one transaction: per step, one lock, one read of the step, of
+    who attends and of the answers given so far, then the rows and events in bulk.
+
+    Returns each submission's Response, or the ActionRefused that refuses it.
+    """
+    outcomes = {}
     with transaction.atomic():
-        _lock_for_answering(step, participant)
-        step = (
-            Step.objects.select_related("round__workshop")
-            .prefetch_related(*(kind.related if kind else ()))
-            .get(pk=step.pk)
+        for step_id, group in _by_step(submissions).items():
+            for submission, outcome in zip(group, _write_answers_to(step_id, group), strict=True):
+                outcomes[id(submission)] = outcome
+    return [outcomes[id(submission)] for submission in submissions]
+
+
+def _by_step(submissions):
+    groups = {}
+    for submission in submissions:
+        groups.setdefault(submission.step.pk, []).append(submission)
+    return groups
+
+
+def _write_answers_to(step_id, group):
+    kind = ANSWER_KINDS.get(group[0].step.kind)
+    participants = [submission.participant for submission in group]
+    _lock_for_answering(step_id, participants)
+    step = (
+        Step.objects.select_related("round__workshop")
+        .prefetch_related(*(kind.related if kind else ()))
+        .get(pk=step_id)
+    )
+    attending = step.round.attending_among(participants)
+    # Kept up to date as the group's answers are made, in order (one person may tap twice).
+    given = own_answers(step, [participant.pk for participant in participants])
+    outcomes, events, receipts, created, changed = [], [], [], {}, {}
+    for submission in group:
+        participant = submission.participant
+        try:
+            check_can_answer(step, participant, attends=participant.pk in attending)
+            answer = kind.clean(step, submission.payload)
+            if step.anonymous and given.get(participant.pk):
+                raise ActionRefused(
+                    _(
+                        "You have answered this anonymous question."
+                        " Anonymous answers cannot be changed."
+                    )
+                )
+        except ActionRefused as refusal:
+            outcomes.append(refusal)
+            continue
+        response, previous = _answered(step, participant, answer, kind, given.get(participant.pk))
+        if previous is not None:
+            events.append(_event(step, participant, response, previous=previous))
+            if step.anonymous:
+                given[participant.pk] = True
+                receipts.append(
+                    Receipt(step=step, participant=participant, pass_number=step.current_pass)
+                )
+                created[id(response)] = response
+            elif response.pk is None:
+                given[participant.pk] = created[id(response)] = response
+            else:
+                changed[response.pk] = response
+        response.step = step
+        outcomes.append(response)
+    if events:
+        _save_answers(receipts, list(created.values()), list(changed.values()), events)
+        notify_round(step.round_id, "results")
+    return outcomes
+
+
+def _answered(step, participant, answer, kind, earlier):
+    """The Response that ``answer`` makes of ``earlier`` (unsaved when new), and the answer it
+    replaces: None when nothing changes (the same answer again)."""
+    if step.anonymous:
+        response = Response(
+            step=step, pass_number=step.current_pass, option_id=answer.option_id, value=answer.value
         )
-        check_can_answer(step, participant)
-        answer = kind.clean(step, payload)
-        if step.anonymous:
-            response = _answer_anonymously(step, participant, answer)
-        else:
-            response = _answer(step, participant, answer, kind)
-    response.step = step
-    return response
+        return response, Answer()
+    if earlier is not None and kind.merge:
+        answer = kind.merge(Answer(earlier.option_id, earlier.value), answer)
+    if earlier is None:
+        response = Response(
+            step=step,
+            participant=participant,
+            pass_number=step.current_pass,
+            option_id=answer.option_id,
+            value=answer.value,
+        )
+        return response, Answer()
+    if (earlier.option_id, earlier.value) == (answer.option_id, answer.value):
+        return earlier, None
+    previous = Answer(earlier.option_id, earlier.value)
+    earlier.option_id, earlier.value = answer.option_id, answer.value
+    earlier.updated_at = timezone.now()
+    return earlier, previous
 
 
-def _lock_for_answering(step, participant):
-    """Hold the step and its round still, and this person's answering, until the answer commits.
+def _save_answers(receipts, created, changed, events):
+    # One statement per table, whatever the group's size.
+    if receipts:
+        Receipt.objects.bulk_create(receipts)
+    if created:
+        Response.objects.bulk_create(created)
+    if changed:
+        Response.objects.bulk_update(changed, ["option", "value", "updated_at"])
+    Event.objects.bulk_create(events)
 
-    A hall's answers to one step are written side by side: each takes a *shared* lock on the step
-    and the round, so the facilitator's lock, move or pause (which update those rows) waits for the
-    answers already on their way and every later answer sees it. The person's own row is locked
-    exclusively, so two taps of one phone are written one after the other. On PostgreSQL; SQLite
-    writes one transaction at a time anyway.
+
+def _event(step, participant, answer, *, previous):
+    """The ``answer.given`` event of ``answer`` (a Response, as merged), replacing ``previous``."""
+    return unsaved_event(
+        "answer.given",
+        workshop=step.round.workshop,
+        round=step.round,
+        step=step,
+        participant=None if step.anonymous else participant,
+        pass_number=step.current_pass,
+        option=answer.option_id,
+        value=answer.value,
+        previous_option=previous.option_id,
+        previous_value=previous.value,
+    )
+
+
+_answers = GroupCommit(_write_answers)
+
+
+def _lock_for_answering(step_id, participants):
+    """Hold the step and its round still, and these people's answering, until the answers commit.
+
+    A hall's answers to one step are written side by side: each group takes a *shared* lock on
+    the step and the round, so the facilitator's lock, move or pause (which update those rows)
+    waits for the answers already on their way and every later answer sees it. The people's own
+    rows are locked exclusively, so two taps of one phone are written one after the other. On
+    PostgreSQL; SQLite writes one transaction at a time anyway.
     """
     if connection.vendor != "postgresql":
         return
@@ -69,9 +194,9 @@ def _lock_for_answering(step, participant):
         cursor.execute(
             # Table names from the models, values as parameters.
             f"SELECT 1 FROM {step_table} s JOIN {round_table} r ON r.id = s.round_id,"  # noqa: S608
-            f" {participant_table} p WHERE s.id = %s AND p.id = %s"
-            " FOR SHARE OF s, r FOR NO KEY UPDATE OF p",
-            [step.pk, participant.pk],
+            f" {participant_table} p WHERE s.id = %s AND p.id = ANY(%s)"
+            " ORDER BY p.id FOR SHARE OF s, r FOR NO KEY UPDATE OF p",
+            [step_id, sorted({participant.pk for participant in participants})],
         )
 
 
@@ -80,66 +205,11 @@ def cast_vote(step, participant, option_id):
     return submit_answer(step, participant, {"option": [str(option_id)]})
 
 
-def _answer(step, participant, answer, kind):
-    response = Response.objects.filter(
-        step=step, participant=participant, pass_number=step.current_pass
-    ).first()
-    if kind.merge and response:
-        answer = kind.merge(Answer(response.option_id, response.value), answer)
-    if response and (response.option_id, response.value) == (answer.option_id, answer.value):
-        return response
-    previous = Answer(response.option_id, response.value) if response else Answer()
-    if response:
-        response.option_id, response.value = answer.option_id, answer.value
-        response.save(update_fields=["option", "value", "updated_at"])
-    else:
-        response = Response.objects.create(
-            step=step,
-            participant=participant,
-            pass_number=step.current_pass,
-            option_id=answer.option_id,
-            value=answer.value,
-        )
-    _record(step, participant, answer, previous=previous)
-    return response
-
-
-def _answer_anonymously(step, participant, answer):
-    _receipt, first_time = Receipt.objects.get_or_create(
-        step=step, participant=participant, pass_number=step.current_pass
-    )
-    if not first_time:
-        raise ActionRefused(
-            _("You have answered this anonymous question. Anonymous answers cannot be changed.")
-        )
-    response = Response.objects.create(
-        step=step, pass_number=step.current_pass, option_id=answer.option_id, value=answer.value
-    )
-    _record(step, None, answer, previous=Answer())
-    return response
-
-
-def _record(step, participant, answer, *, previous):
-    record_event(
-        "answer.given",
-        workshop=step.round.workshop,
-        round=step.round,
-        step=step,
-        participant=participant,
-        pass_number=step.current_pass,
-        option=answer.option_id,
-        value=answer.value,
-        previous_option=previous.option_id,
-        previous_value=previous.value,
-    )
-    notify_round(step.round_id, "results")
-
-
 ANSWERING = Capability(things=_lazy("answers"), kinds=frozenset(ANSWER_KINDS), timed=True)
 
 
-def check_can_answer(step, participant):
-    check_can_take_part(participant, capability=ANSWERING, step=step)
+def check_can_answer(step, participant, *, attends=None):
+    check_can_take_part(participant, capability=ANSWERING, step=step, attends=attends)
 
 
 def answered_count(step):

@@ -166,11 +166,16 @@ class Round(models.Model):
 
     def is_attended_by(self, participant):
         """Whether ``participant`` (of any workshop) has joined this round."""
-        return (
-            participant.workshop_id == self.workshop_id
-            # Attendance directly, not through the related manager: a vote asks this every time.
-            and Attendance.objects.filter(round_id=self.pk, participant_id=participant.pk).exists()
-        )
+        return participant.pk in self.attending_among([participant])
+
+    def attending_among(self, participants):
+        """The ids of those of ``participants`` (of any workshop) who have joined this round."""
+        ids = [p.pk for p in participants if p.workshop_id == self.workshop_id]
+        if not ids:
+            return set()
+        # Attendance directly, not through the related manager: every vote asks this.
+        attending = Attendance.objects.filter(round_id=self.pk, participant_id__in=ids)
+        return set(attending.values_list("participant_id", flat=True))
 
 
 class Step(models.Model):

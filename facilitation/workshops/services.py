@@ -40,7 +40,22 @@ class ActionRefused(Exception):
 
 
 def record_event(kind, *, workshop, round=None, step=None, participant=None, user=None, **payload):
-    return Event.objects.create(
+    event = unsaved_event(
+        kind,
+        workshop=workshop,
+        round=round,
+        step=step,
+        participant=participant,
+        user=user,
+        **payload,
+    )
+    event.save()
+    return event
+
+
+def unsaved_event(kind, *, workshop, round=None, step=None, participant=None, user=None, **payload):
+    """An event as ``record_event`` records it, for saving with others (``bulk_create``)."""
+    return Event(
         kind=kind,
         workshop=workshop,
         round=round,

@@ -27,10 +27,13 @@ class Capability:
     timed: bool = False
 
 
-def check_can_take_part(participant, *, capability, step=None, round=None, any_step=False):
+def check_can_take_part(
+    participant, *, capability, step=None, round=None, any_step=False, attends=None
+):
     """Refuse with ``ActionRefused`` unless ``participant`` may act on ``step`` now.
 
-    In order: the person attends the round (``round`` defaults to the step's); they have given
+    In order: the person attends the round (``round`` defaults to the step's; ``attends`` when
+    the caller has asked for many people at once, see ``Round.attending_among``); they have given
     consent and not withdrawn; the round is live (a pause says it will resume); and, unless
     ``any_step`` (a capability the facilitator opened for the whole round), ``step`` is the one
     on screen, of a kind that offers ``capability``, not closed by the facilitator, and, for a
@@ -38,7 +41,7 @@ def check_can_take_part(participant, *, capability, step=None, round=None, any_s
     """
     round = round or step.round
     things = {"things": capability.things}
-    if not round.is_attended_by(participant):
+    if not (round.is_attended_by(participant) if attends is None else attends):
         raise ActionRefused(_("Join this workshop round first."), status=403)
     participant.workshop = round.workshop  # the same workshop (checked above), already read
     if refusal := may_take_part_refusal(participant):
