@@ -140,9 +140,13 @@ def fresh_cache():
     """Rate-limit and login-failure counters must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from facilitation.screens.code_guessing import forget_counts
+
     cache.clear()
+    forget_counts()
     yield
     cache.clear()
+    forget_counts()
 
 
 @pytest.fixture(autouse=True)

@@ -93,3 +93,17 @@ class TestTheAddressIsTheConnections:
         guess(from_address(HTTP_X_FORWARDED_FOR="203.0.113.1"), UNKNOWN_CODE_LIMIT)
         assert from_address(HTTP_X_FORWARDED_FOR="203.0.113.1").get("/r/ZZ/").status_code == 429
         assert from_address(HTTP_X_FORWARDED_FOR="203.0.113.2").get("/r/ZZ/").status_code == 404
+
+
+def test_an_addresss_count_is_read_from_the_cache_at_most_once_a_second(live_round, monkeypatch):
+    """A hall's requests do not each ask the cache; what other processes counted is seen once
+    RECOUNT_SECONDS have passed."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr("facilitation.screens.code_guessing.RECOUNT_SECONDS", 3600)
+    newcomer, page = from_address(), f"/r/{live_round.join_code}/"
+    assert newcomer.get(page).status_code == 200
+    cache.set(f"unknown-codes:{HALL}", UNKNOWN_CODE_LIMIT)  # as counted by other processes
+    assert newcomer.get(page).status_code == 200  # not read again yet
+    monkeypatch.setattr("facilitation.screens.code_guessing.RECOUNT_SECONDS", 0)
+    assert newcomer.get(page).status_code == 429
