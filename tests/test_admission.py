@@ -1,8 +1,10 @@
 """Admission control: a bounded number of requests in the app, the rest wait in order or get 503."""
 
 import asyncio
+import threading
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
 from django.conf import settings
 
@@ -194,3 +196,25 @@ def test_a_request_let_in_always_finds_a_pooled_connection():
     if pool is None:
         pytest.skip("SQLite has no pool")
     assert pool["max_size"] > settings.REQUESTS_IN_FLIGHT  # and some left for the sockets
+
+
+class ThreadRecordingApp:
+    """An ASGI app that runs some sync code per request, as Django does, and notes its thread."""
+
+    def __init__(self):
+        self.threads = []
+
+    async def __call__(self, scope, receive, send):
+        self.threads.append(await sync_to_async(threading.get_ident, thread_sensitive=True)())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def test_requests_run_on_kept_threads_not_on_a_new_one_each():
+    recorder = ThreadRecordingApp()
+    app = AdmissionControl(recorder, places=2, wait_seconds=5, queue_limit=100)
+    for path in ("/a", "/b", "/c"):
+        _communicator, response = request(app, path)
+        assert (await response)["status"] == 200
+    assert len(set(recorder.threads)) == 1
+    assert threading.get_ident() not in recorder.threads
