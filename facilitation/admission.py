@@ -5,7 +5,8 @@ seconds would otherwise start a thread per vote: thousands of threads taking tur
 each waiting for one of the pool's few database connections and giving up when that wait runs out.
 Here a request waits in the event loop instead (a few hundred bytes, no thread) until one of
 ``REQUESTS_IN_FLIGHT`` places is free, in the order it arrived. Python runs one thread at a time,
-so a few places serve a burst fastest (bench/README.md). There are fewer places than the database
+so a few places serve a burst fastest (bench/README.md); the votes among them are written together
+(``facilitation.group_commit``). There are fewer places than the database
 pool has connections, so a request that is let in finds one, and ``DATABASE_TIMEOUT`` again means
 what it says: the database itself cannot serve.
 

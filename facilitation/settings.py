@@ -180,12 +180,13 @@ elif DATABASE_ENGINE == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # At most this many HTTP requests run at once in a worker; the rest wait in the event loop, in the
 # order they came, not in a thread each (facilitation.admission). Python runs one thread at a time,
-# so more places only add switching: in the bench (bench/README.md) a hall's burst of votes was
-# served twice as fast with 4 places as with 20, and the pushes kept up better. The pool keeps
+# so many places only add switching; but the votes let in together are written together (group
+# commit), so a few more places mean larger groups: in the bench (bench/README.md) a hall's burst
+# was served faster with 16 places than with 4 (before group commit, 4 beat 20). The pool keeps
 # connections beyond these for the live side (sockets, pushes). A request that waits longer than
 # REQUEST_QUEUE_TIMEOUT seconds, or finds REQUEST_QUEUE_LIMIT waiting, is answered "busy, try
 # again" (503), which phones retry by themselves.
-REQUESTS_IN_FLIGHT = int(os.environ.get("REQUESTS_IN_FLIGHT", "4"))
+REQUESTS_IN_FLIGHT = int(os.environ.get("REQUESTS_IN_FLIGHT", "16"))
 REQUEST_QUEUE_TIMEOUT = float(os.environ.get("REQUEST_QUEUE_TIMEOUT", "30"))
 REQUEST_QUEUE_LIMIT = int(os.environ.get("REQUEST_QUEUE_LIMIT", "10000"))
 
