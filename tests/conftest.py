@@ -137,16 +137,20 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit and login-failure counters must not leak from one test into the next."""
+    """Rate-limit and login-failure counters (and what is remembered of steps) must not leak from
+    one test into the next."""
     from django.core.cache import cache
 
     from facilitation.screens.code_guessing import forget_counts
+    from facilitation.screens.views.base import round_of_step
 
     cache.clear()
     forget_counts()
+    round_of_step.cache_clear()
     yield
     cache.clear()
     forget_counts()
+    round_of_step.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -70,14 +71,18 @@ def _by_step(submissions):
 
 
 def _write_answers_to(step_id, group):
-    kind = ANSWER_KINDS.get(group[0].step.kind)
     participants = [submission.participant for submission in group]
     _lock_for_answering(step_id, participants)
-    step = (
-        Step.objects.select_related("round__workshop")
-        .prefetch_related(*(kind.related if kind else ()))
-        .get(pk=step_id)
-    )
+    try:
+        step = Step.objects.select_related("round__workshop").get(pk=step_id)
+    except Step.DoesNotExist:  # deleted meanwhile
+        return [
+            ActionRefused(_("This step is no longer on screen; the room has moved on."))
+            for _submission in group
+        ]
+    kind = ANSWER_KINDS.get(step.kind)
+    if kind:
+        prefetch_related_objects([step], *kind.related)
     attending = step.round.attending_among(participants)
     # Kept up to date as the group's answers are made, in order (one person may tap twice).
     given = own_answers(step, [participant.pk for participant in participants])

@@ -1,4 +1,6 @@
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from facilitation.deliberation.models import Response
 from facilitation.screens.identity import cookie_name
@@ -251,3 +253,33 @@ def test_a_name_of_only_spaces_gets_a_message_and_nothing_is_stored(client, live
     assert response.status_code == 400
     assert "at least one visible character" in response.content.decode()
     assert not Participant.objects.exists()
+
+
+class TestVotesOfAHall:
+    def test_a_steps_round_is_read_once_not_at_every_vote(
+        self, dilemma_round, dilemma, participant, other_participant
+    ):
+        option = dilemma.options.first()
+        url = vote_url(dilemma_round, dilemma)
+        with CaptureQueriesContext(connection) as first:
+            phone_for(participant).post(url, {"option": option.pk}, HTTP_HX_REQUEST="true")
+        with CaptureQueriesContext(connection) as second:
+            response = phone_for(other_participant).post(
+                url, {"option": option.pk}, HTTP_HX_REQUEST="true"
+            )
+        assert response.status_code == 200
+        assert len(second) == len(first) - 1
+        assert Response.objects.count() == 2
+
+    def test_a_vote_on_a_step_deleted_meanwhile_is_refused_with_a_message(
+        self, dilemma_round, dilemma, participant, other_participant
+    ):
+        url = vote_url(dilemma_round, dilemma)
+        option = dilemma.options.first()
+        phone_for(participant).post(url, {"option": option.pk}, HTTP_HX_REQUEST="true")
+        dilemma.delete()
+        response = phone_for(other_participant).post(
+            url, {"option": option.pk}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 409
+        assert "no longer on screen" in response.content.decode()

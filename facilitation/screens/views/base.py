@@ -1,8 +1,10 @@
 """What the views of every audience share: finding the round, the participant, the stage."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -53,6 +55,30 @@ def round_for_phone(code):
     if round is None:
         raise UnknownJoinCode  # counted as a guess (screens.code_guessing)
     return round
+
+
+def step_to_answer(code, step_id):
+    """Step ``step_id`` of the round whose join code is ``code`` (404 if there is none), knowing
+    only its id and its round's id, workshop and code: what never changes, so that a hall's votes
+    find it in memory. The step's state is read where the answer is written, under its lock."""
+    round_id, workshop_id = round_of_step(code, step_id)
+    round = Round.from_db(
+        DEFAULT_DB_ALIAS, ["id", "workshop_id", "join_code"], [round_id, workshop_id, code]
+    )
+    step = Step.from_db(DEFAULT_DB_ALIAS, ["id", "round_id"], [step_id, round_id])
+    step.round = round
+    return step
+
+
+@functools.lru_cache(maxsize=4096)
+def round_of_step(code, step_id):
+    """The round id and workshop id of step ``step_id`` if its round's join code is ``code``."""
+    found = Step.objects.filter(pk=step_id, round__join_code=code).values_list(
+        "round_id", "round__workshop_id"
+    )
+    if not found:
+        raise Http404  # not remembered: the step may yet be made
+    return found[0]
 
 
 def attending(request, round):

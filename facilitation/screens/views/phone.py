@@ -1,7 +1,7 @@
 """Participants' pages: joining, re-joining, the stage, answering."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,7 +10,6 @@ from django_ratelimit.decorators import ratelimit
 
 from facilitation.deliberation.services import submit_answer
 from facilitation.workshops import services
-from facilitation.workshops.models import Step
 
 from ..code_guessing import count_unknown_code
 from ..forms import JoinCodeForm, JoinForm
@@ -24,6 +23,7 @@ from .base import (
     participant_browser,
     phone_context,
     round_for_phone,
+    step_to_answer,
 )
 from .consent import participation_page
 
@@ -88,12 +88,13 @@ def phone_join(request, code):
 @ratelimit(key=participant_browser, rate="60/m", block=True)
 def phone_vote(request, code, step_id):
     # A hall votes within seconds: this path reads only what the checks and the answer need.
-    steps = Step.objects.select_related("round")
-    step = get_object_or_404(steps, pk=step_id, round__join_code=code)
+    step = step_to_answer(code, step_id)
     round = step.round
     participant = attending(request, round)
     if participant is None:
-        return join_page(request, round, error=_("Join this workshop round before answering."))
+        return join_page(
+            request, round_for_phone(code), error=_("Join this workshop round before answering.")
+        )
     try:
         response = submit_answer(step, participant, dict(request.POST.lists()))
     except services.ActionRefused as refusal:
