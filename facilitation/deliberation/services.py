@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -39,7 +39,7 @@ def submit_answer(step, participant, payload):
     Returns the Response; its ``step`` is the step as locked (with its round, and the related rows
     its kind reads), so the answer can be shown without reading the step again.
     """
-    return _answers.submit(_Submission(step, participant, payload))
+    return _answers.submit(_Submission(step, participant, payload, translation.get_language()))
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class _Submission:
     step: Step
     participant: Participant
     payload: dict
+    language: str  # the submitter's: a refusal is worded in it, on whichever thread writes
 
 
 def _write_answers(submissions):
@@ -76,10 +77,7 @@ def _write_answers_to(step_id, group):
     try:
         step = Step.objects.select_related("round__workshop").get(pk=step_id)
     except Step.DoesNotExist:  # deleted meanwhile
-        return [
-            ActionRefused(_("This step is no longer on screen; the room has moved on."))
-            for _submission in group
-        ]
+        return [_refused_as_gone(submission) for submission in group]
     kind = ANSWER_KINDS.get(step.kind)
     if kind:
         prefetch_related_objects([step], *kind.related)
@@ -90,15 +88,16 @@ def _write_answers_to(step_id, group):
     for submission in group:
         participant = submission.participant
         try:
-            check_can_answer(step, participant, attends=participant.pk in attending)
-            answer = kind.clean(step, submission.payload)
-            if step.anonymous and given.get(participant.pk):
-                raise ActionRefused(
-                    _(
-                        "You have answered this anonymous question."
-                        " Anonymous answers cannot be changed."
+            with translation.override(submission.language):
+                check_can_answer(step, participant, attends=participant.pk in attending)
+                answer = kind.clean(step, submission.payload)
+                if step.anonymous and given.get(participant.pk):
+                    raise ActionRefused(
+                        _(
+                            "You have answered this anonymous question."
+                            " Anonymous answers cannot be changed."
+                        )
                     )
-                )
         except ActionRefused as refusal:
             outcomes.append(refusal)
             continue
@@ -121,6 +120,11 @@ def _write_answers_to(step_id, group):
         _save_answers(receipts, list(created.values()), list(changed.values()), events)
         notify_round(step.round_id, "results")
     return outcomes
+
+
+def _refused_as_gone(submission):
+    with translation.override(submission.language):
+        return ActionRefused(_("This step is no longer on screen; the room has moved on."))
 
 
 def _answered(step, participant, answer, kind, earlier):

@@ -15,12 +15,14 @@ from facilitation.workshops.models import Event, Participant
 from facilitation.workshops.services import ActionRefused
 
 
-def submission(step, participant, option):
-    return answers._Submission(step, participant, {"option": [str(option.pk)]})
+def submission(step, participant, option, language="en"):
+    return answers._Submission(step, participant, {"option": [str(option.pk)]}, language)
 
 
-def written_group(step, people_and_options):
-    return answers._write_answers([submission(step, p, o) for p, o in people_and_options])
+def written_group(step, people_and_options, languages=None):
+    languages = languages or ["en"] * len(people_and_options)
+    pairs = zip(people_and_options, languages, strict=True)
+    return answers._write_answers([submission(step, p, o, lang) for (p, o), lang in pairs])
 
 
 @pytest.fixture
@@ -57,6 +59,22 @@ def test_a_group_is_written_as_one_after_the_other(dilemma_round, dilemma, room,
         (anna.pk, second.pk, first.pk),
     ]
     assert cleo.pk not in {r.participant_id for r in Response.objects.all()}
+
+
+def test_each_refusal_is_worded_in_its_submitters_language(dilemma_round, dilemma, workshop):
+    """Whichever thread writes the group, a refusal speaks the language of the phone refused."""
+    option = dilemma.options.first()
+    outsiders = [
+        Participant.objects.create(
+            workshop=workshop, number=90 + n, token=f"{n}" * 32, rejoin_code=f"OUT{n}"
+        )
+        for n in range(2)
+    ]
+    swedish, english = written_group(
+        dilemma, [(person, option) for person in outsiders], languages=["sv", "en"]
+    )
+    assert swedish.message == "Gå med i den här workshopomgången först."
+    assert english.message == "Join this workshop round first."
 
 
 def test_an_anonymous_step_takes_one_answer_per_person_in_a_group(dilemma_round, dilemma, room):
