@@ -8,8 +8,9 @@ FACILITATOR ?= $(or $(BALANS_FACILITATOR_USERNAME),facilitator)
 DEMO_LANGUAGE ?= en
 # Where `make test` also runs the suite on PostgreSQL (skipped if unreachable, unless REQUIRE_SERVICES=1).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-# The tests that need no browser and start no server run in this many processes (one per core);
-# the browser and server tests run one at a time, since each already uses every core.
+# The tests that need no browser and start no server, and then the browser tests, run in this many
+# processes (one per core); the tests that start servers and drive load of their own run one at a
+# time, since each uses every core.
 TEST_WORKERS ?= auto
 export REQUIRE_SERVICES
 
@@ -43,13 +44,16 @@ test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server"
-	$(BIN)/python -m pytest -m "browser or server"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "browser and not server"
+	$(BIN)/python -m pytest -m "server"
 
 # The same suite on PostgreSQL. Browser flows and the tests that start servers of their own ran
-# above (those servers bring their own databases, PostgreSQL included); these cover the database layer.
+# above (those servers bring their own databases, PostgreSQL included); these cover the database
+# layer. Tests that use no database, and a few long ones whose subject is no database's (marked
+# engine_neutral), ran above only.
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python tests/services.py postgres "$(TEST_POSTGRES_URL)"; then \
-		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server"; \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server and not engine_neutral"; \
 	elif [ "$(REQUIRE_SERVICES)" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else \

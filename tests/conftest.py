@@ -15,12 +15,25 @@ hypothesis_settings.register_profile("balans", derandomize=True, database=None)
 hypothesis_settings.load_profile("balans")
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
 def pytest_collection_modifyitems(items):
     """The end-to-end tests start servers with deployments of their own, so they test the same
-    thing whichever database this process uses: the PostgreSQL pass leaves them out."""
+    thing whichever database this process uses: the PostgreSQL pass leaves them out. So does it
+    the tests that use no database at all (``engine_neutral``)."""
     for item in items:
         if item.path.parent.name == "e2e":
             item.add_marker(pytest.mark.server)
+        elif not item.get_closest_marker("django_db") and not (
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
+            item.add_marker(pytest.mark.engine_neutral)
 
 
 @pytest.fixture

@@ -171,6 +171,7 @@ async def test_leaving_unsubscribes_when_the_last_socket_of_a_round_goes(hub):
     assert hub.listener is None
 
 
+@pytest.mark.engine_neutral
 async def test_a_socket_that_never_reads_is_dropped_and_the_others_get_every_push(hub):
     others = [Screen() for _ in range(200)]
     for other in others:

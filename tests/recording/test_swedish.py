@@ -1,5 +1,6 @@
 """Every screen of recording the room speaks Swedish in a Swedish workshop."""
 
+import pytest
 from django.test import Client
 from django.utils import translation
 
@@ -13,6 +14,7 @@ from tests.screens.test_swedish_screens import Walk, swedish_phone
 from .conftest import WEBM
 
 
+@pytest.mark.engine_neutral
 def test_recording_the_room_shows_no_english(facilitator):
     workshop, _created = load_demo_workshop("sv", facilitators=[facilitator])
     round = services.start_round(workshop.rounds.get(), by=facilitator)

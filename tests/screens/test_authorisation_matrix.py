@@ -446,6 +446,7 @@ def as_row(outcomes):
     return "row(" + ", ".join(outcomes[role] for role in ROLES) + ")"
 
 
+@pytest.mark.engine_neutral
 @pytest.mark.django_db
 def test_every_route_has_a_row_and_every_role_gets_what_its_row_says(
     facilitator, workshop, live_round
