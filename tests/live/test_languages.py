@@ -3,6 +3,8 @@ workshop's. Real sockets, on the in-memory and on the real Redis layer."""
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from facilitation.deliberation.demo import load_demo_workshop
 from facilitation.deliberation.services import cast_vote
@@ -125,6 +127,22 @@ class TestRenderedVariants:
             ([swedish.pk], True),
             ([english.pk], False),
         ]
+
+    def test_the_languages_of_a_halls_phones_are_read_without_listing_them(
+        self, swedish_round, facilitator
+    ):
+        round, swedish, english = swedish_round
+        dilemma = dilemma_of(round)
+        services.go_to_step(round, dilemma, by=facilitator)
+        services.reveal_results(dilemma, by=facilitator)
+        hall = [services.join_round(round, language="sv").pk for _ in range(60)]
+
+        def sql_sent(members):
+            with CaptureQueriesContext(connection) as queries:
+                render_push(round.pk, "participant", {"results"}, members)
+            return sum(len(query["sql"]) for query in queries)
+
+        assert sql_sent([swedish.pk, english.pk, *hall]) == sql_sent([swedish.pk, english.pk])
 
     def test_a_phone_whose_language_is_not_known_speaks_the_workshops(
         self, swedish_round, facilitator

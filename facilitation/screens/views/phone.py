@@ -18,6 +18,7 @@ from ..kinds import kind_of
 from ..stages import PARTICIPANT, stage_context
 from .base import (
     answer_on_stage,
+    attendee,
     attending,
     join_page,
     participant_browser,
@@ -90,7 +91,7 @@ def phone_vote(request, code, step_id):
     # A hall votes within seconds: this path reads only what the checks and the answer need.
     step = step_to_answer(code, step_id)
     round = step.round
-    participant = attending(request, round)
+    participant = attendee(request, round)
     if participant is None:
         return join_page(
             request, round_for_phone(code), error=_("Join this workshop round before answering.")
