@@ -155,14 +155,17 @@ def fresh_cache():
     from django.core.cache import cache
 
     from facilitation.screens.code_guessing import forget_counts
+    from facilitation.screens.identity import forget_attendees
     from facilitation.screens.views.base import round_of_step
 
     cache.clear()
     forget_counts()
+    forget_attendees()
     round_of_step.cache_clear()
     yield
     cache.clear()
     forget_counts()
+    forget_attendees()
     round_of_step.cache_clear()
 
 

@@ -72,8 +72,8 @@ def _by_step(submissions):
 
 
 def _write_answers_to(step_id, group):
-    participants = [submission.participant for submission in group]
-    _lock_for_answering(step_id, participants)
+    participant_ids = sorted({submission.participant.pk for submission in group})
+    _lock_for_answering(step_id, participant_ids)
     try:
         step = Step.objects.select_related("round__workshop").get(pk=step_id)
     except Step.DoesNotExist:  # deleted meanwhile
@@ -81,15 +81,17 @@ def _write_answers_to(step_id, group):
     kind = ANSWER_KINDS.get(step.kind)
     if kind:
         prefetch_related_objects([step], *kind.related)
-    attending = step.round.attending_among(participants)
+    # The people as they are now, under their locks (consent, withdrawal): a vote may name its
+    # person by id only (``screens.identity.attendee_id_from_cookies``).
+    attendees = step.round.attendees_among(participant_ids)
     # Kept up to date as the group's answers are made, in order (one person may tap twice).
-    given = own_answers(step, [participant.pk for participant in participants])
+    given = own_answers(step, participant_ids)
     outcomes, events, receipts, created, changed = [], [], [], {}, {}
     for submission in group:
-        participant = submission.participant
+        participant = attendees.get(submission.participant.pk, submission.participant)
         try:
             with translation.override(submission.language):
-                check_can_answer(step, participant, attends=participant.pk in attending)
+                check_can_answer(step, participant, attends=participant.pk in attendees)
                 answer = kind.clean(step, submission.payload)
                 if step.anonymous and given.get(participant.pk):
                     raise ActionRefused(
@@ -184,7 +186,7 @@ def _event(step, participant, answer, *, previous):
 _answers = GroupCommit(_write_answers)
 
 
-def _lock_for_answering(step_id, participants):
+def _lock_for_answering(step_id, participant_ids):
     """Hold the step and its round still, and these people's answering, until the answers commit.
 
     A hall's answers to one step are written side by side: each group takes a *shared* lock on
@@ -205,7 +207,7 @@ def _lock_for_answering(step_id, participants):
             f"SELECT 1 FROM {step_table} s JOIN {round_table} r ON r.id = s.round_id,"  # noqa: S608
             f" {participant_table} p WHERE s.id = %s AND p.id = ANY(%s)"
             " ORDER BY p.id FOR SHARE OF s, r FOR NO KEY UPDATE OF p",
-            [step_id, sorted({participant.pk for participant in participants})],
+            [step_id, participant_ids],
         )
 
 

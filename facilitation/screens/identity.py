@@ -34,19 +34,75 @@ def remember_participant(response, participant):
 def participant_from_cookies(cookies, workshop_id, *, attending=None):
     """The participant the cookies name for this workshop, or None (absent, tampered, foreign).
 
-    With ``attending`` (a round), only if they have joined that round (in the same query).
+    With ``attending`` (a round), only if they have joined that round (in the same query); one
+    found is remembered for ``attendee_id_from_cookies``.
     """
+    token = _token(cookies, workshop_id)
+    if token is None:
+        return None
+    # A token names one person: no ordering (the default one joins the workshop).
+    participants = Participant.objects.filter(workshop_id=workshop_id, token=token).order_by()
+    if attending is None:
+        return participants.first()
+    participant = participants.filter(attendances__round=attending).first()
+    if participant is not None:
+        _remember_attendee(attending, token, participant.pk)
+    return participant
+
+
+def attendee_id_from_cookies(cookies, round):
+    """The id of the participant the cookies name, if they have joined ``round``, as this worker
+    remembers it: a hall's votes find their person without a query (the phone's page, loaded
+    after joining, was found by ``participant_from_cookies``, which remembers them).
+
+    A token names one person for good (it is made with them and never changes), so what is
+    remembered stays true; whether they still attend, have consented and not withdrawn is for
+    the caller to read where it acts (an answer reads it under its lock). Only those found
+    attending are remembered: someone who joins later is looked up again.
+    """
+    token = _token(cookies, round.workshop_id)
+    if token is None:
+        return None
+    if (remembered := _attendees.get((round.pk, round.workshop_id, token))) is not None:
+        return remembered
+    found = (
+        Participant.objects.filter(
+            workshop_id=round.workshop_id, token=token, attendances__round_id=round.pk
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not found:
+        return None  # not remembered: they may join yet
+    _remember_attendee(round, token, found[0])
+    return found[0]
+
+
+def _token(cookies, workshop_id):
     raw = cookies.get(cookie_name(workshop_id))
     if not raw:
         return None
     try:
-        token = _signer(workshop_id).unsign(raw)
+        return _signer(workshop_id).unsign(raw)
     except signing.BadSignature:
         return None
-    participants = Participant.objects.filter(workshop_id=workshop_id, token=token)
-    if attending is not None:
-        participants = participants.filter(attendances__round=attending)
-    return participants.first()
+
+
+# (round id, workshop id, token) -> participant id, per worker; emptied when full (a hall of
+# 5,000 in a few rounds fits), which costs each phone one lookup again.
+ATTENDEES_KEPT = 20_000
+_attendees = {}
+
+
+def _remember_attendee(round, token, participant_id):
+    if len(_attendees) >= ATTENDEES_KEPT:
+        _attendees.clear()
+    _attendees[(round.pk, round.workshop_id, token)] = participant_id
+
+
+def forget_attendees():
+    """Forget the remembered attendees (tests, whose databases come and go)."""
+    _attendees.clear()
 
 
 def has_unrecognised_cookie(cookies, workshop_id):

@@ -168,6 +168,18 @@ class Round(models.Model):
         """Whether ``participant`` (of any workshop) has joined this round."""
         return participant.pk in self.attending_among([participant])
 
+    def attendees_among(self, participant_ids):
+        """Those of ``participant_ids`` who have joined this round, read afresh, by id."""
+        if not participant_ids:
+            return {}
+        return (
+            Participant.objects.filter(
+                workshop_id=self.workshop_id, pk__in=participant_ids, attendances__round_id=self.pk
+            )
+            .order_by()
+            .in_bulk()
+        )  # by id: the default ordering would join the workshop for nothing
+
     def attending_among(self, participants):
         """The ids of those of ``participants`` (of any workshop) who have joined this round."""
         ids = [p.pk for p in participants if p.workshop_id == self.workshop_id]

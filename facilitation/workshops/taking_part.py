@@ -33,7 +33,7 @@ def check_can_take_part(
     """Refuse with ``ActionRefused`` unless ``participant`` may act on ``step`` now.
 
     In order: the person attends the round (``round`` defaults to the step's; ``attends`` when
-    the caller has asked for many people at once, see ``Round.attending_among``); they have given
+    the caller has asked for many people at once, see ``Round.attendees_among``); they have given
     consent and not withdrawn; the round is live (a pause says it will resume); and, unless
     ``any_step`` (a capability the facilitator opened for the whole round), ``step`` is the one
     on screen, of a kind that offers ``capability``, not closed by the facilitator, and, for a

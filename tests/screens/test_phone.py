@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from facilitation.deliberation.models import Response
 from facilitation.screens.identity import cookie_name
 from facilitation.workshops import services
-from facilitation.workshops.models import Participant
+from facilitation.workshops.models import Attendance, Participant
+from facilitation.workshops.participants import withdraw
 from tests.conftest import phone_for
 
 
@@ -283,3 +284,62 @@ class TestVotesOfAHall:
         )
         assert response.status_code == 409
         assert "no longer on screen" in response.content.decode()
+
+    def test_a_phone_that_has_voted_is_found_again_without_reading_its_person(
+        self, dilemma_round, dilemma, participant
+    ):
+        first, second = dilemma.options.all()[:2]
+        url = vote_url(dilemma_round, dilemma)
+        phone = phone_for(participant)
+        with CaptureQueriesContext(connection) as found:
+            phone.post(url, {"option": first.pk}, HTTP_HX_REQUEST="true")
+        with CaptureQueriesContext(connection) as remembered:
+            response = phone.post(url, {"option": second.pk}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+
+        def by_token(queries):
+            return [query for query in queries if '"token" = ' in query["sql"]]
+
+        assert len(by_token(found)) == 1
+        assert by_token(remembered) == []
+        assert Response.objects.get().option == second
+
+    def test_a_phone_whose_page_was_loaded_votes_without_reading_its_person(
+        self, dilemma_round, dilemma, participant
+    ):
+        phone = phone_for(participant)
+        assert phone.get(f"/r/{dilemma_round.join_code}/").status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            response = phone.post(
+                vote_url(dilemma_round, dilemma),
+                {"option": dilemma.options.first().pk},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200
+        assert [query for query in queries if '"token" = ' in query["sql"]] == []
+
+    def test_a_withdrawal_since_the_last_vote_is_seen_by_the_next_one(
+        self, dilemma_round, dilemma, participant
+    ):
+        first, second = dilemma.options.all()[:2]
+        url = vote_url(dilemma_round, dilemma)
+        phone = phone_for(participant)
+        phone.post(url, {"option": first.pk}, HTTP_HX_REQUEST="true")
+        withdraw(Participant.objects.get(pk=participant.pk))
+        response = phone.post(url, {"option": second.pk}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 403
+        assert "withdrawn" in response.content.decode()
+        assert Response.objects.get().option == first
+
+    def test_a_person_no_longer_attending_is_asked_to_join_and_nothing_is_stored(
+        self, dilemma_round, dilemma, participant
+    ):
+        first, second = dilemma.options.all()[:2]
+        url = vote_url(dilemma_round, dilemma)
+        phone = phone_for(participant)
+        phone.post(url, {"option": first.pk}, HTTP_HX_REQUEST="true")
+        Attendance.objects.filter(participant=participant).delete()
+        response = phone.post(url, {"option": second.pk}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 403
+        assert "Join this workshop round first" in response.content.decode()
+        assert Response.objects.get().option == first

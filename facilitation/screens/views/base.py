@@ -25,7 +25,12 @@ from facilitation.workshops.models import Participant, Round, Step, Workshop
 from ..code_guessing import UnknownJoinCode
 from ..conduct_stage import own_stances
 from ..forms import JoinForm, RejoinForm
-from ..identity import has_unrecognised_cookie, participant_from_cookies, signed_identity
+from ..identity import (
+    attendee_id_from_cookies,
+    has_unrecognised_cookie,
+    participant_from_cookies,
+    signed_identity,
+)
 from ..questions_stage import questions_shown
 from ..stages import FACILITATOR, PARTICIPANT, public_base_url, stage_context
 
@@ -84,6 +89,17 @@ def round_of_step(code, step_id):
 def attending(request, round):
     """The participant this browser is, if they have joined this round."""
     return participant_from_cookies(request.COOKIES, round.workshop_id, attending=round)
+
+
+def attendee(request, round):
+    """The participant this browser is, if they have joined ``round``, known only by id (no
+    query in a hall's burst): for an action that reads the person again where it is written."""
+    participant_id = attendee_id_from_cookies(request.COOKIES, round)
+    if participant_id is None:
+        return None
+    return Participant.from_db(
+        DEFAULT_DB_ALIAS, ["id", "workshop_id"], [participant_id, round.workshop_id]
+    )
 
 
 def answer_on_stage(round, participant):
