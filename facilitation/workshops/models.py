@@ -172,13 +172,14 @@ class Round(models.Model):
         """Those of ``participant_ids`` who have joined this round, read afresh, by id."""
         if not participant_ids:
             return {}
+        # Unordered: the default ordering would join the workshop for nothing.
         return (
             Participant.objects.filter(
                 workshop_id=self.workshop_id, pk__in=participant_ids, attendances__round_id=self.pk
             )
             .order_by()
             .in_bulk()
-        )  # by id: the default ordering would join the workshop for nothing
+        )
 
     def attending_among(self, participants):
         """The ids of those of ``participants`` (of any workshop) who have joined this round."""
