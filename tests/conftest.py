@@ -25,8 +25,8 @@ DATABASE_FIXTURES = {
 
 def pytest_collection_modifyitems(items):
     """The end-to-end tests start servers with deployments of their own, so they test the same
-    thing whichever database this process uses: the PostgreSQL pass leaves them out. So does it
-    the tests that use no database at all (``engine_neutral``)."""
+    thing whichever database this process uses: the PostgreSQL pass leaves them out, and the
+    tests that use no database at all (``engine_neutral``) too."""
     for item in items:
         if item.path.parent.name == "e2e":
             item.add_marker(pytest.mark.server)

@@ -166,7 +166,9 @@ class Round(models.Model):
 
     def is_attended_by(self, participant):
         """Whether ``participant`` (of any workshop) has joined this round."""
-        return participant.pk in self.attending_among([participant])
+        if participant.workshop_id != self.workshop_id:
+            return False
+        return Attendance.objects.filter(round_id=self.pk, participant_id=participant.pk).exists()
 
     def attendees_among(self, participant_ids):
         """Those of ``participant_ids`` who have joined this round, read afresh, by id."""
@@ -180,15 +182,6 @@ class Round(models.Model):
             .order_by()
             .in_bulk()
         )
-
-    def attending_among(self, participants):
-        """The ids of those of ``participants`` (of any workshop) who have joined this round."""
-        ids = [p.pk for p in participants if p.workshop_id == self.workshop_id]
-        if not ids:
-            return set()
-        # Attendance directly, not through the related manager: every vote asks this.
-        attending = Attendance.objects.filter(round_id=self.pk, participant_id__in=ids)
-        return set(attending.values_list("participant_id", flat=True))
 
 
 class Step(models.Model):
