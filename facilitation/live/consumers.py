@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from facilitation.screens.identity import participant_from_cookies
+from facilitation.screens.identity import attendee_id_from_cookies
 from facilitation.screens.stages import (
     FACILITATOR,
     PARTICIPANT,
@@ -35,7 +35,11 @@ def authorise(audience, key, scope):
         PROJECTOR: {"projector_key": key},
         FACILITATOR: {"pk": key},
     }[audience]
-    round = Round.objects.select_related("workshop").filter(**lookup).first()
+    # Each key names one round: get() orders nothing (first() orders by the workshop).
+    try:
+        round = Round.objects.select_related("workshop").get(**lookup)
+    except Round.DoesNotExist:
+        round = None
     if round is None and audience == PARTICIPANT:
         # As a code that exists but is not one's own: a socket must not tell a guesser which
         # join codes exist (the pages limit unknown codes per address; screens.code_guessing).
@@ -43,10 +47,11 @@ def authorise(audience, key, scope):
     if round is None:
         return None, CLOSE_NOT_FOUND
     if audience == PARTICIPANT:
-        participant = participant_from_cookies(scope.get("cookies", {}), round.workshop_id)
-        if participant is None or not round.is_attended_by(participant):
+        # Their phone's page, loaded just before, found them: in a joining hall, no query.
+        participant_id = attendee_id_from_cookies(scope.get("cookies", {}), round)
+        if participant_id is None:
             return None, CLOSE_FORBIDDEN
-        return (round.pk, participant.pk), None
+        return (round.pk, participant_id), None
     if audience == FACILITATOR and not round.workshop.is_facilitated_by(scope["user"]):
         return None, CLOSE_FORBIDDEN
     return (round.pk, public_base_url(_origin(scope))), None

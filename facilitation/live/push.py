@@ -48,7 +48,9 @@ WRITE_TIMEOUT = 10.0
 CLOSE_SLOW = 1013
 # Sockets of one audience joining within this many seconds share one render of the snapshot: after
 # a restart thousands of phones reconnect within a few seconds, and a render per socket would melt.
-SNAPSHOT_WINDOW = 0.05
+# A phone's socket opens once its page has shown the stage, so its snapshot can wait longer and be
+# shared by more: a hall joining 30 phones a second then renders a few snapshots a second, not 30.
+SNAPSHOT_WINDOW = {"projector": 0.05, "facilitator": 0.05, "participant": 0.25}
 # Seconds before rendering again a push the database could not serve (busy, its pool's wait run
 # out, or briefly unreachable), doubling up to the second value. The push is not dropped: it is
 # rendered again, with the state of that moment, for as long as a socket waits for it, since a
@@ -161,8 +163,8 @@ class LiveHub:
     async def join(self, socket):
         """Start pushing to ``socket``; return once its full snapshot is queued for it.
 
-        Sockets of one audience arriving within ``SNAPSHOT_WINDOW`` of each other (a reconnect
-        storm after a restart) share one render of the snapshot.
+        Sockets of one audience arriving within its ``SNAPSHOT_WINDOW`` of each other (a hall
+        joining, a reconnect storm after a restart) share one render of the snapshot.
         """
         if socket not in self.sockets[socket.round_id]:
             self.sockets[socket.round_id].add(socket)
@@ -245,7 +247,7 @@ class LiveHub:
         """Render one snapshot for every socket that joined meanwhile, under the audience's lock,
         so that no push rendered before it can reach a socket after it."""
         try:
-            await asyncio.sleep(SNAPSHOT_WINDOW)
+            await asyncio.sleep(SNAPSHOT_WINDOW[key[1]])
             async with self.pending[key].lock:
                 if self.joining.get(key) is batch:
                     del self.joining[key]

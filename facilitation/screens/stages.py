@@ -36,6 +36,22 @@ from .conduct_stage import own_stances, stances_key, with_stances
 from .kinds import Viewer, kind_of
 from .questions_stage import on_questions_step, questions_context
 
+# Phones this many or fewer have their languages read by id (see ``phone_languages``).
+FEW_PHONES = 100
+# What a push short of the whole stage can change on a phone (see ``_participant_fragments``).
+PHONE_TOPICS = {
+    "conduct",
+    "results",
+    "recording",
+    "report",
+    "annotations",
+    "own-notes",
+    "discussion",
+    "own-statements",
+    "questions",
+    "own-questions",
+}
+
 PAGE_TEMPLATES = {
     PARTICIPANT: "phone/round.html",
     PROJECTOR: "projector/round.html",
@@ -192,13 +208,15 @@ def _phone_fragments(round, topics, members, whole_stage):
 def phone_languages(round, members):
     """{language: sorted member ids}: what each phone speaks (one query for all of them).
 
-    The round's people are read, not the members by id: a hall's thousands of ids cost more to
-    put into the query than their rows cost to read."""
-    chosen = dict(
-        Participant.objects.filter(attendances__round_id=round.pk)
-        .order_by()
-        .values_list("pk", "language")
-    )
+    A few phones (a snapshot as people come in) are read by id; for more, the round's people
+    are read instead: a hall's thousands of ids cost more to put into the query than their rows
+    cost to read."""
+    people = Participant.objects.order_by()
+    if len(members) <= FEW_PHONES:
+        people = people.filter(pk__in=members)
+    else:
+        people = people.filter(attendances__round_id=round.pk)
+    chosen = dict(people.values_list("pk", "language"))
     by_language = defaultdict(list)
     for member in members:
         by_language[chosen.get(member) or round.workshop.language].append(member)
@@ -271,8 +289,10 @@ def _conduct_fragments(round, members, whole_stage):
 
 def _participant_fragments(round, topics, members, whole_stage):
     step = round.current_step
-    if not whole_stage and set(topics) <= {"display"}:
-        return []  # phones show nothing of the projector's display state
+    if not whole_stage and not PHONE_TOPICS & set(topics):
+        # Phones show nothing of the projector's display state, nor a count of the room (a
+        # joining hall notifies "people" with every arrival).
+        return []
     if _on_conduct(round) and (whole_stage or "conduct" in topics):
         fragments = _conduct_fragments(round, members, whole_stage)
         if not whole_stage and "recording" in topics:

@@ -1,0 +1,78 @@
+"""What a hall's joining costs the live side: each phone's socket and snapshot, and the pushes
+about people coming in, may not grow with the room or query for nothing."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
+
+from facilitation.live.consumers import CLOSE_FORBIDDEN, authorise
+from facilitation.live.push import EVERYTHING
+from facilitation.screens.identity import participant_from_cookies, remember_participant
+from facilitation.screens.stages import PARTICIPANT, render_push
+from facilitation.workshops import services
+
+pytestmark = pytest.mark.django_db
+
+
+def cookies_of(participant):
+    response = HttpResponse()
+    remember_participant(response, participant)
+    return {name: morsel.value for name, morsel in response.cookies.items()}
+
+
+def let_in(round, cookies):
+    """The socket's authorisation as the consumer runs it, outside the event loop."""
+    return authorise.func(PARTICIPANT, round.join_code, {"cookies": cookies})
+
+
+class TestAPhonesSocket:
+    def test_once_its_page_found_them_it_is_let_in_on_the_round_alone(
+        self, live_round, participant, django_assert_num_queries
+    ):
+        cookies = cookies_of(participant)
+        # The phone's page, loaded after joining, finds them (and the worker remembers them).
+        participant_from_cookies(cookies, live_round.workshop_id, attending=live_round)
+        with django_assert_num_queries(1):  # the round of the code, nothing about the person
+            assert let_in(live_round, cookies) == ((live_round.pk, participant.pk), None)
+
+    def test_without_the_page_it_finds_them_in_one_query(self, live_round, participant):
+        with CaptureQueriesContext(connection) as queries:
+            allowed = let_in(live_round, cookies_of(participant))
+        assert allowed == ((live_round.pk, participant.pk), None)
+        assert len(queries) == 2  # the round, then the person with their attendance
+
+    def test_someone_of_the_workshop_who_has_not_joined_this_round_is_refused(
+        self, live_round, participant, facilitator
+    ):
+        later = services.create_round(live_round.workshop, title="November", by=facilitator)
+        later = services.start_round(later, by=facilitator)
+        assert let_in(later, cookies_of(participant)) == (None, CLOSE_FORBIDDEN)
+
+
+PHONE_LANGUAGE = '"workshops_participant"."language"'
+
+
+def join_many(round, count):
+    return [services.join_round(round).pk for _ in range(count)]
+
+
+class TestPushesWhileAHallJoins:
+    def test_a_snapshot_for_a_few_phones_reads_their_languages_by_id_not_the_room(
+        self, dilemma_round, participant
+    ):
+        join_many(dilemma_round, 30)
+        with CaptureQueriesContext(connection) as queries:
+            render_push(dilemma_round.pk, PARTICIPANT, {EVERYTHING}, [participant.pk])
+        [languages] = [q["sql"] for q in queries if PHONE_LANGUAGE in q["sql"]]
+        assert '"workshops_participant"."id" IN (' in languages
+        assert "workshops_attendance" not in languages  # not every attendee of the round
+
+    def test_people_coming_in_push_nothing_to_phones_and_read_no_stage(
+        self, dilemma_round, participant, other_participant
+    ):
+        members = [participant.pk, other_participant.pk]
+        with CaptureQueriesContext(connection) as queries:
+            fragments = render_push(dilemma_round.pk, PARTICIPANT, {"people"}, members)
+        assert fragments == []  # a phone shows no count of the room
+        assert len(queries) <= 2, [q["sql"] for q in queries]  # the round and the languages
