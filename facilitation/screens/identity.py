@@ -40,12 +40,15 @@ def participant_from_cookies(cookies, workshop_id, *, attending=None):
     token = _token(cookies, workshop_id)
     if token is None:
         return None
-    # A token names one person: no ordering (the default one joins the workshop).
-    participants = Participant.objects.filter(workshop_id=workshop_id, token=token).order_by()
-    if attending is None:
-        return participants.first()
-    participant = participants.filter(attendances__round=attending).first()
-    if participant is not None:
+    # A token names one person: get(), which orders nothing (the default order joins the workshop).
+    participants = Participant.objects.filter(workshop_id=workshop_id, token=token)
+    if attending is not None:
+        participants = participants.filter(attendances__round=attending)
+    try:
+        participant = participants.get()
+    except Participant.DoesNotExist:
+        return None
+    if attending is not None:
         _remember_attendee(attending, token, participant.pk)
     return participant
 

@@ -146,13 +146,17 @@ def join_round(round, *, display_name="", participant=None, language=""):
     with transaction.atomic():
         if participant is None:
             participant = _new_participant(round.workshop, display_name, language)
-        elif display_name and display_name != participant.display_name:
-            participant.display_name = display_name
-            participant.save(update_fields=["display_name"])
-        remember_language(participant, language)
-        _attendance, first_time = Attendance.objects.get_or_create(
-            round=round, participant=participant
-        )
+            # Someone new has attended nothing yet: no lookup first (a hall joins at once).
+            Attendance.objects.create(round=round, participant=participant)
+            first_time = True
+        else:
+            if display_name and display_name != participant.display_name:
+                participant.display_name = display_name
+                participant.save(update_fields=["display_name"])
+            remember_language(participant, language)
+            _attendance, first_time = Attendance.objects.get_or_create(
+                round=round, participant=participant
+            )
         if first_time:
             record_event(
                 "participant.joined", workshop=round.workshop, round=round, participant=participant

@@ -339,3 +339,31 @@ class TestVotesOfAHall:
         assert response.status_code == 403
         assert message in response.content.decode()
         assert Response.objects.get().option == first
+
+
+class TestJoiningOfAHall:
+    """A hall joins within minutes: each arrival's requests read nothing twice."""
+
+    def test_someone_new_is_admitted_without_looking_for_an_earlier_attendance(
+        self, client, live_round
+    ):
+        with CaptureQueriesContext(connection) as joining:
+            response = client.post(f"/r/{live_round.join_code}/join/", {"display_name": ""})
+        assert response.status_code == 302
+        assert live_round.attendances.count() == 1
+        assert not [q for q in joining if 'FROM "workshops_attendance"' in q["sql"]]
+
+    def test_the_phone_page_reads_the_workshop_with_the_round_and_the_options_once(
+        self, dilemma_round, dilemma, participant, facilitator
+    ):
+        services.reveal_results(dilemma, by=facilitator)  # the tally reads the options too
+        with CaptureQueriesContext(connection) as page:
+            response = phone_for(participant).get(f"/r/{dilemma_round.join_code}/")
+        assert response.status_code == 200
+        assert dilemma.options.first().label in response.content.decode()
+
+        def reading(table):
+            return [q["sql"] for q in page if f'FROM "{table}"' in q["sql"]]
+
+        assert reading("workshops_workshop") == []  # joined to the round's
+        assert len(reading("deliberation_option")) == 1

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from facilitation.workshops.participants import still_counted
 from facilitation.workshops.services import ActionRefused
 
@@ -51,6 +53,13 @@ def answers_of(step, pass_number):
     return Response.objects.filter(step=step, pass_number=pass_number, hidden=False).filter(
         still_counted("participant")
     )
+
+
+def options_of(step):
+    """The step's options in order, read once per step object: the tally and the template that
+    shows it (``step.options.all``) share one query in a page or a push."""
+    prefetch_related_objects([step], "options")
+    return list(step.options.all())
 
 
 def percent(part, whole):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .base import Answer, answers_of, as_int, one_value, percent, refuse
+from .base import Answer, answers_of, as_int, one_value, options_of, percent, refuse
 
 # Choices: dilemma, single choice, multiple choice -----------------------------------------------
 
@@ -55,7 +55,7 @@ def clean_single_choice(step, payload):
 
 def tally_single_choice(step, pass_number):
     votes = Counter(answers_of(step, pass_number).values_list("option_id", flat=True))
-    options = list(step.options.all())
+    options = options_of(step)
     total = sum(votes[o.pk] for o in options)
     return ChoiceResults(
         [OptionResult(o, votes[o.pk], percent(votes[o.pk], total)) for o in options], total
@@ -81,7 +81,7 @@ def tally_multiple_choice(step, pass_number):
     picks = Counter(option_id for value in answers for option_id in value or [])
     total = len(answers)
     return ChoiceResults(
-        [OptionResult(o, picks[o.pk], percent(picks[o.pk], total)) for o in step.options.all()],
+        [OptionResult(o, picks[o.pk], percent(picks[o.pk], total)) for o in options_of(step)],
         total,
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
-from .base import Answer, answers_of, as_int, refuse
+from .base import Answer, answers_of, as_int, options_of, refuse
 
 RANK_FIELD = "rank_"
 MIN_ITEMS, MAX_ITEMS = 2, 10
@@ -79,7 +79,7 @@ def clean_ranking(step, payload):
 
 
 def tally_ranking(step, pass_number):
-    items = list(step.options.all())
+    items = options_of(step)
     ranks = defaultdict(list)
     total = 0
     for order in answers_of(step, pass_number).values_list("value", flat=True):

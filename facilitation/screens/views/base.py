@@ -56,10 +56,11 @@ def rate_limited(request, exception):
 
 
 def round_for_phone(code):
-    round = Round.objects.select_related("workshop", "current_step").filter(join_code=code).first()
-    if round is None:
-        raise UnknownJoinCode  # counted as a guess (screens.code_guessing)
-    return round
+    # get(), not first(): a code names one round, and first() would order by the workshop.
+    try:
+        return Round.objects.select_related("workshop", "current_step").get(join_code=code)
+    except Round.DoesNotExist:
+        raise UnknownJoinCode from None  # counted as a guess (screens.code_guessing)
 
 
 def step_to_answer(code, step_id):
@@ -87,8 +88,12 @@ def round_of_step(code, step_id):
 
 
 def attending(request, round):
-    """The participant this browser is, if they have joined this round."""
-    return participant_from_cookies(request.COOKIES, round.workshop_id, attending=round)
+    """The participant this browser is, if they have joined this round (of its workshop, as
+    read with the round)."""
+    participant = participant_from_cookies(request.COOKIES, round.workshop_id, attending=round)
+    if participant is not None:
+        participant.workshop = round.workshop
+    return participant
 
 
 def attendee(request, round):
