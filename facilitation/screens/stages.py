@@ -4,6 +4,7 @@ Pages and pushes render the same partials from the same context, so a reconnecti
 freshly loaded one cannot differ.
 """
 
+import functools
 from collections import defaultdict
 
 import segno
@@ -68,9 +69,11 @@ def join_url(round, base_url):
     return base_url + reverse("phone-round", args=[round.join_code])
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(url):
     # segno builds the SVG from the URL alone; nothing a participant typed goes into it.
     # No fixed size (a viewBox instead): the page's CSS decides how large it is drawn.
+    # Drawn once per address (about 8 ms): the lobby's screens are pushed with every arrival.
     return mark_safe(  # noqa: S308
         segno.make(url, error="m").svg_inline(
             scale=10, border=2, dark="#000", light="#fff", omitsize=True

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from facilitation.live.consumers import CLOSE_FORBIDDEN, authorise
 from facilitation.live.push import EVERYTHING
 from facilitation.screens.identity import participant_from_cookies, remember_participant
-from facilitation.screens.stages import PARTICIPANT, render_push
+from facilitation.screens.stages import PARTICIPANT, PROJECTOR, qr_svg, render_push
 from facilitation.workshops import services
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,13 @@ class TestPushesWhileAHallJoins:
             fragments = render_push(dilemma_round.pk, PARTICIPANT, {"people"}, members)
         assert fragments == []  # a phone shows no count of the room
         assert len(queries) <= 2, [q["sql"] for q in queries]  # the round and the languages
+
+    def test_the_lobbys_qr_code_is_drawn_once_however_often_the_count_is_pushed(
+        self, live_round, participant
+    ):
+        assert live_round.current_step is None  # the lobby shows the QR code
+        qr_svg.cache_clear()
+        for _ in range(3):
+            [(html, _receivers)] = render_push(live_round.pk, PROJECTOR, {"people"}, [""])
+            assert "1 person has joined" in html
+        assert qr_svg.cache_info().misses == 1
