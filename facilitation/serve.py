@@ -32,9 +32,9 @@ KEEP_ALIVE_SECONDS = 75
 # Allocations between two collections of the youngest generation (Python's default: 700). In a
 # hall's burst the default collected thousands of times a second, and what lives a few hundred
 # milliseconds (a queued request, a push on its way to 2,000 sockets) was carried into the oldest
-# generation, whose full collections then scanned the whole heap: 300 to 400 ms each, the server
-# stopped, six times in a burst of 10 s (bench/README.md). Collected this rarely, those objects
-# are gone by the next collection.
+# generation, whose full collections then scanned the whole heap: 300 to 400 ms each, with the
+# server stopped meanwhile (bench/README.md). Collected this rarely, those objects are gone by the
+# next collection.
 GC_YOUNG_THRESHOLD = 50_000
 # Young collections between two of the middle generation (Python's default: 10).
 GC_MIDDLE_THRESHOLD = 20
