@@ -9,6 +9,7 @@ height. Screenshots of every state go to var/screenshots/projector-fit/ for a pe
 """
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.projector_states import StateDriver
@@ -142,6 +143,23 @@ def settled(page):
     expect(page.locator("#stage > .stage-body[data-fitted]")).to_have_count(1)
 
 
+def screenshot(page, path):
+    """Save a picture of the page for a person to look at; False if the browser could not.
+
+    Headless Chromium now and then answers "Unable to capture screenshot" (its compositor, not the
+    page: the same state captures the next time), so a failed capture is tried once more. The
+    pictures are for reading; what fits is decided by measuring the page, never by them.
+    """
+    for _attempt in range(2):
+        try:
+            page.screenshot(path=path)
+            return True
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error):
+                raise
+    return False
+
+
 def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_server, new_page):
     server = start_server(sqlite_deployment)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -155,14 +173,15 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
         for size in SIZES
     }
     driver = StateDriver(sqlite_deployment)
-    problems, seen, checked_axe = {}, [], set()
+    problems, seen, checked_axe, missing = {}, [], set(), []
     try:
         for name, projector_key in driver:
             seen.append(name)
             for (width, height), page in pages.items():
                 page.goto(f"{server.url}/projector/{projector_key}/")
                 settled(page)
-                page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
+                if not screenshot(page, SCREENSHOTS / f"{name}-{width}x{height}.png"):
+                    missing.append(f"{name}-{width}x{height}")
                 found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
                 if name.endswith("lobby") and (share := page.evaluate(QR_SHARE)) < QR_FLOOR:
                     found.append(f"the QR code is {share:.0%} of the frame's height")
@@ -180,6 +199,8 @@ def test_every_state_of_every_step_fits_the_projector(sqlite_deployment, start_s
         report = "\n".join(
             f"{state}:\n  " + "\n  ".join(found) for state, found in problems.items()
         )
+        if missing:
+            report += "\n\nNo screenshot (the browser could not capture one): " + ", ".join(missing)
         (SCREENSHOTS / "problems.txt").write_text(report or "none\n")
     kinds = {name.split("-")[2] for name in seen if not name.endswith("lobby")}
     assert {"finding", "dilemma", "discussion", "conduct", "statements", "lobby"} <= kinds | {
