@@ -39,7 +39,8 @@ from .questions_stage import on_questions_step, questions_context
 
 # Phones this many or fewer have their languages read by id (see ``phone_languages``).
 FEW_PHONES = 100
-# What a push short of the whole stage can change on a phone (see ``_participant_fragments``).
+# The topics a push short of the whole stage acts on for phones (``_participant_fragments``); a
+# push of none of them renders nothing for phones. A new topic that phones show belongs here.
 PHONE_TOPICS = {
     "conduct",
     "results",
