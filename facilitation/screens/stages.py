@@ -120,28 +120,23 @@ def stage_context(
     ``own_version``: the version of the record those own notes or statements were read at;
     ``questions_version``: the version of the round's questions those own questions were read at.
     """
-    step = round.current_step
-    kind = kind_of(step) if step else None
-    context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
-    if kind:
-        viewer = Viewer(
-            own_notes=own_notes or [],
-            group=group,
-            stances=stances,
-            waiting=waiting,
-            participant_id=getattr(answer, "participant_id", None),
-            own_version=own_version,
-        )
-        context.update(kind.stage_context(round, step, audience, viewer))
+    viewer = Viewer(
+        own_notes=own_notes or [],
+        group=group,
+        stances=stances,
+        waiting=waiting,
+        participant_id=getattr(answer, "participant_id", None),
+        own_version=own_version,
+    )
+    context = _step_context(round, audience, viewer, answer=answer)
+    step = context["step"]
     # Questions belong to the round, not to a step: open on every step or on a questions step.
     context.update(questions_context(round, audience, questions, questions_version))
     # The "Recording" mark is part of every audience's stage, so a snapshot always has it.
     context["recording_state"] = recording_state_for_screens(round)
     if audience == PARTICIPANT:
         return context
-    context["joined"] = round.attendances.count()
-    if kind and kind.collects_answers:
-        context["answered"] = answered_count(step)
+    context.update(_room_counts(round, context["kind"]))
     if audience == FACILITATOR:
         context["steps"] = list(round.ordered_steps())
         context["next_step"] = step_after(context["steps"], step)
@@ -152,6 +147,36 @@ def stage_context(
     if step is None or round.join_overlay_shown:
         context["qr"] = qr_svg(context["join_url"])
     return context
+
+
+def results_push_context(round, audience):
+    """What a push of new results shows ``audience`` (the results partial, and on the console
+    how many have answered): a part of ``stage_context``, read without the rest of the stage
+    (questions, the recording mark, the agenda), which a burst of votes does not change."""
+    context = _step_context(round, audience, Viewer())
+    if audience == FACILITATOR:
+        context.update(_room_counts(round, context["kind"]))
+    elif audience == PROJECTOR and context["kind"] and context["kind"].collects_answers:
+        context["answered"] = answered_count(context["step"])  # shown while results are hidden
+    return context
+
+
+def _step_context(round, audience, viewer, *, answer=None):
+    """The step on screen and what its kind shows of it (``kinds.StepKind.stage_context``)."""
+    step = round.current_step
+    kind = kind_of(step) if step else None
+    context = {"round": round, "step": step, "kind": kind, "answer": answer, "audience": audience}
+    if kind:
+        context.update(kind.stage_context(round, step, audience, viewer))
+    return context
+
+
+def _room_counts(round, kind):
+    """How many have joined the round and, on a step that collects answers, answered it."""
+    counts = {"joined": round.attendances.count()}
+    if kind and kind.collects_answers:
+        counts["answered"] = answered_count(round.current_step)
+    return counts
 
 
 def step_after(steps, step):
@@ -231,8 +256,12 @@ def _screen_fragments(round, audience, topics, members, whole_stage):
     # What the facilitator put over the projector (blank, the join code) changes only big screens.
     whole_stage = whole_stage or "display" in topics
     fragments = []
+    only_results = set(topics) == {"results"}
     for base_url in members or [""]:
-        context = stage_context(round, audience, base_url=base_url)
+        if only_results:
+            context = results_push_context(round, audience)
+        else:
+            context = stage_context(round, audience, base_url=base_url)
         receivers = None if not members else {base_url}
         if whole_stage:
             fragments.append((render_fragment(audience, "stage", context), receivers))
@@ -319,7 +348,10 @@ def _participant_fragments(round, topics, members, whole_stage):
             (render_fragment(PARTICIPANT, "stage", stage_context(round, PARTICIPANT, answer=a)), m)
             for a, m in variants.values()
         ]
-    context = stage_context(round, PARTICIPANT)
+    if set(topics) == {"results"}:
+        context = results_push_context(round, PARTICIPANT)
+    else:
+        context = stage_context(round, PARTICIPANT)
     fragments = []
     if "results" in topics and context.get("results") is not None:
         fragments.append(render_fragment(PARTICIPANT, "results", context))
