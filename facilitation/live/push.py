@@ -307,19 +307,45 @@ class LiveHub:
             pause = min(pause * 2, RENDER_RETRY[1])
 
     def _deliver(self, socket, text):
-        """Queue ``text`` for one socket; a socket whose outbox is full is dropped."""
+        """Write ``text`` to one socket now if it takes it without waiting, else queue it for
+        the socket's writer; a socket whose outbox is full is dropped."""
         if socket.dropped:
+            return
+        if socket.writer is None:
+            self._write_now(socket, text)
             return
         if len(socket.outbox) >= OUTBOX_LIMIT:
             self._drop(socket)
             return
         socket.outbox.append(text)
-        if socket.writer is None:
-            socket.writer = asyncio.create_task(self._write(socket))
 
-    async def _write(self, socket):
-        """The socket's own writer: sends its outbox in order, then ends."""
+    def _write_now(self, socket, text):
+        """Send ``text`` on the spot, as far as the send goes without waiting.
+
+        A socket that keeps up takes a frame at once (the server writes it to its transport), so
+        a push to thousands of phones needs no task per phone: the send is stepped here, as an
+        eagerly started task would be. Only a send that must wait (its transport is full) gets
+        the socket's writer, which finishes it and then sends what queued up meanwhile.
+        """
+        sending = socket.send(text)
         try:
+            awaited = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            # The connection is gone; the consumer's disconnect will make it leave.
+            logger.debug("A live socket of round %s failed", socket.round_id, exc_info=True)
+            socket.dropped = True
+            return
+        socket.writer = asyncio.create_task(self._write(socket, unfinished=(sending, awaited)))
+
+    async def _write(self, socket, *, unfinished=None):
+        """The socket's own writer: finishes the send under way, sends its outbox in order,
+        then ends."""
+        try:
+            if unfinished is not None:
+                async with asyncio.timeout(WRITE_TIMEOUT):
+                    await _finish(*unfinished)
             while socket.outbox and not socket.dropped:
                 text = socket.outbox.popleft()
                 # A timeout scope, not wait_for: no extra task per frame (thousands a second).
@@ -421,6 +447,27 @@ class LiveHub:
                 continue
             if message.get("type") == "round.changed":
                 self.heard(message["round"], set(message["topics"]), message.get("urgent", False))
+
+
+async def _finish(coroutine, awaited):
+    """Run ``coroutine`` on to its end in this task: it was stepped by hand (``_write_now``) and
+    stopped to wait for ``awaited``, the future it yielded (None: it only gave way)."""
+    try:
+        while True:
+            if awaited is None:
+                await asyncio.sleep(0)
+            elif asyncio.isfuture(awaited):
+                awaited._asyncio_future_blocking = False  # as a task does before waiting
+                # The coroutine reads the future's outcome itself when it goes on.
+                await asyncio.wait([awaited])
+            else:
+                raise RuntimeError(f"a send yielded {awaited!r}, not a future")
+            awaited = coroutine.send(None)
+    except StopIteration:
+        return
+    except BaseException:
+        coroutine.close()  # cancelled or timed out: the send ends where it waits
+        raise
 
 
 async def _close_quietly(socket, code):

@@ -200,6 +200,80 @@ async def test_a_socket_that_never_reads_is_dropped_and_the_others_get_every_pus
     assert len(hub.render.calls) == 201 + pushes
 
 
+class Gated(Screen):
+    """A phone whose transport is full for a while: its writes wait until ``gate`` opens."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def send(self, text):
+        await self.gate.wait()
+        self.received.append(text)
+
+
+class Gone(Screen):
+    """A phone whose connection is gone: every write fails."""
+
+    async def send(self, text):
+        raise ConnectionResetError("gone")
+
+
+@pytest.fixture
+async def tasks_started():
+    """Counts the tasks started on the running loop from now on."""
+    loop = asyncio.get_running_loop()
+    started = []
+
+    def counting(loop, coroutine, **kwargs):
+        started.append(coroutine)
+        return asyncio.Task(coroutine, loop=loop, **kwargs)
+
+    loop.set_task_factory(counting)
+    yield started
+    loop.set_task_factory(None)
+
+
+async def test_a_push_to_sockets_that_keep_up_starts_no_task_per_socket(hub, tasks_started):
+    screens = [Screen() for _ in range(200)]
+    for screen in screens:
+        await joined(hub, screen)
+    tasks_started.clear()
+    hub.render.version = 1
+    await pushed(hub, 1, {"stage"})
+    assert all(screen.received[-1].endswith(":v1") for screen in screens)
+    assert len(tasks_started) <= 3, tasks_started  # the push and its render, not one per socket
+
+
+async def test_a_write_that_must_wait_is_finished_by_the_sockets_writer_in_order(hub):
+    gated, other = Gated(), Screen()
+    gated.gate.set()
+    await joined(hub, gated)
+    await joined(hub, other)
+    gated.gate.clear()
+    for version in (1, 2, 3):
+        hub.render.version = version
+        await pushed(hub, 1, {"stage"})
+    # The others are not held up by the one whose transport is full.
+    assert [text[-2:] for text in other.received[1:]] == ["v1", "v2", "v3"]
+    assert len(gated.received) == 1
+    gated.gate.set()
+    await hub.written()
+    assert [text[-2:] for text in gated.received[1:]] == ["v1", "v2", "v3"]
+    assert all(s.writer is None and not s.outbox for s in hub.sockets[1])
+
+
+async def test_a_socket_whose_write_fails_is_let_go_and_the_others_are_served(hub):
+    gone, other = Gone(), Screen()
+    gone_socket = socket(gone)
+    await hub.join(gone_socket)
+    await joined(hub, other)
+    hub.render.version = 1
+    await pushed(hub, 1, {"stage"})
+    assert gone_socket.dropped and not gone_socket.outbox
+    assert other.received[-1].endswith(":v1")
+
+
 async def test_a_reconnect_storm_shares_one_snapshot_render(hub):
     phones = [Screen() for _ in range(300)]
     lock = hub.pending[(1, "participant")].lock
