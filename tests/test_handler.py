@@ -3,6 +3,9 @@
 import pytest
 from asgiref import sync
 from channels.testing import HttpCommunicator
+from django.core import signals
+from django.http import StreamingHttpResponse
+from django.urls import path
 
 from facilitation.asgi import django_asgi_app
 
@@ -32,12 +35,62 @@ def bridges(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/r/NOSUCH/"])
-async def test_a_request_goes_to_its_thread_three_times_whatever_its_middleware(path, bridges):
-    # Once for the request_started signal, once for the middleware and the view, once for the
-    # response's close (the request_finished signal), and never back to the loop in between.
-    # Django's own handler crossed seven to ten times with this project's middleware.
-    communicator = HttpCommunicator(django_asgi_app, "GET", path, headers=[(b"host", b"localhost")])
-    response = await communicator.get_response(timeout=10)
-    await communicator.wait(timeout=10)  # the response's close, after its body
+async def test_a_request_goes_to_its_thread_once_whatever_its_middleware(path, bridges):
+    # The request_started signal, the middleware and the view, and the response's close (the
+    # request_finished signal) in one crossing, and never back to the loop in between. Django's
+    # own handler crossed seven to ten times with this project's middleware.
+    finished = []
+    signals.request_finished.connect(
+        lambda **kwargs: finished.append(kwargs["sender"]), weak=False, dispatch_uid="counted"
+    )
+    try:
+        communicator = HttpCommunicator(
+            django_asgi_app, "GET", path, headers=[(b"host", b"localhost")]
+        )
+        response = await communicator.get_response(timeout=10)
+        await communicator.wait(timeout=10)
+    finally:
+        signals.request_finished.disconnect(dispatch_uid="counted")
     assert response["status"] in (200, 404)
-    assert bridges == {"to the thread": 3, "to the loop": 0}
+    assert bridges == {"to the thread": 1, "to the loop": 0}
+    assert len(finished) == 1  # the response was closed, once
+
+
+async def parts():
+    for part in (b"first ", b"second"):
+        yield part
+
+
+def streaming_view(request):
+    return StreamingHttpResponse(parts())
+
+
+urlpatterns = [path("stream/", streaming_view)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("tests.test_handler")
+async def test_a_streaming_response_is_closed_after_its_body_is_sent():
+    events = []
+    signals.request_finished.connect(
+        lambda **kwargs: events.append("finished"), weak=False, dispatch_uid="streamed"
+    )
+    try:
+        communicator = HttpCommunicator(
+            django_asgi_app, "GET", "/stream/", headers=[(b"host", b"localhost")]
+        )
+        await communicator.send_input({"type": "http.request"})
+        start = await communicator.receive_output(timeout=10)
+        assert start["status"] == 200
+        body = b""
+        while True:
+            message = await communicator.receive_output(timeout=10)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        events.append("sent")
+        await communicator.wait(timeout=10)
+    finally:
+        signals.request_finished.disconnect(dispatch_uid="streamed")
+    assert body == b"first second"
+    assert events == ["sent", "finished"]
