@@ -38,10 +38,6 @@ SEND_TIMEOUT = 2.0
 # the last vote of a burst, for good); one older than the layer's expiry (30 s) is worth nothing.
 SEND_PATIENCE = 30.0
 
-# Sockets written to before the fan-out of one push gives way to the rest of the event loop. Writing
-# a frame to 2,000 phones takes the loop tens of milliseconds; votes waiting to be read or answered
-# meanwhile would wait that long, at every phone push.
-FAN_OUT_SLICE = 250
 # Messages that may wait for one socket. Pushes are paced and each carries the latest state, so a
 # socket that is this far behind is not reading (a phone whose wifi went away without a goodbye):
 # it is dropped rather than buffered without bound, and resynced by the snapshot when it returns.
@@ -269,15 +265,10 @@ class LiveHub:
             return
         members = sorted({s.member for s in targets if s.member is not None})
         variants = await self._render(key, topics, members, targets)
-        written = 0
         for text, receivers in variants:
             for socket in targets:
                 if receivers is None or socket.member in receivers:
                     self._deliver(socket, text)
-                    written += 1
-                    if written % FAN_OUT_SLICE == 0:
-                        # Under the audience's lock: no later push of it can overtake this one.
-                        await asyncio.sleep(0)
 
     async def _render(self, key, topics, members, targets):
         """The renderer's variants; while the database cannot serve, the same render again after a
