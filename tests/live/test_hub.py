@@ -91,6 +91,12 @@ async def joined(hub, screen, **where):
     return joining
 
 
+async def all_joined(hub, screens):
+    """Join sockets together (they share one snapshot) and wait until it is written."""
+    await asyncio.gather(*(hub.join(socket(screen)) for screen in screens))
+    await hub.written()
+
+
 async def pushed(hub, round_id, topics, audience="projector"):
     """An urgent change, once its push is queued for every socket."""
     hub.heard(round_id, topics, urgent=True)
@@ -236,8 +242,7 @@ async def tasks_started():
 
 async def test_a_push_to_sockets_that_keep_up_starts_no_task_per_socket(hub, tasks_started):
     screens = [Screen() for _ in range(200)]
-    for screen in screens:
-        await joined(hub, screen)
+    await all_joined(hub, screens)
     tasks_started.clear()
     hub.render.version = 1
     await pushed(hub, 1, {"stage"})
