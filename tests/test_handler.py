@@ -5,7 +5,7 @@ from asgiref import sync
 from channels.testing import HttpCommunicator
 from django.core import signals
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.urls import path as route
 
 from facilitation.asgi import django_asgi_app
 
@@ -65,7 +65,7 @@ def streaming_view(request):
     return StreamingHttpResponse(parts())
 
 
-urlpatterns = [path("stream/", streaming_view)]
+urlpatterns = [route("stream/", streaming_view)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -256,10 +256,11 @@ def _screen_fragments(round, audience, topics, members, whole_stage):
     # What the facilitator put over the projector (blank, the join code) changes only big screens.
     whole_stage = whole_stage or "display" in topics
     fragments = []
-    only_results = set(topics) == {"results"}
+    # New results read the same from every address the screens use: read once for all of them.
+    results = results_push_context(round, audience) if set(topics) == {"results"} else None
     for base_url in members or [""]:
-        if only_results:
-            context = results_push_context(round, audience)
+        if results is not None:
+            context = results
         else:
             context = stage_context(round, audience, base_url=base_url)
         receivers = None if not members else {base_url}

@@ -80,3 +80,16 @@ def test_a_results_push_reads_neither_questions_nor_the_recording_nor_the_agenda
     for table in ("questions_", "recording_", "workshops_breakoutgroup", 'FROM "workshops_step"'):
         assert table not in read, table
     assert len(results) < len(whole)
+
+
+def test_a_results_push_to_screens_at_two_addresses_reads_the_results_once(
+    dilemma_round, dilemma, participant
+):
+    submit_answer(dilemma, participant, answer_of(dilemma, "dilemma"))
+    addresses = ["http://192.168.1.20:8000", "http://balans.local"]
+    with CaptureQueriesContext(connection) as one:
+        render_push(dilemma_round.pk, PROJECTOR, {"results"}, addresses[:1])
+    with CaptureQueriesContext(connection) as two:
+        fragments = render_push(dilemma_round.pk, PROJECTOR, {"results"}, addresses)
+    assert [receivers for _html, receivers in fragments] == [{address} for address in addresses]
+    assert len(two) == len(one)
