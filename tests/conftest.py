@@ -150,10 +150,11 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit and login-failure counters (and what is remembered of steps) must not leak from
-    one test into the next."""
+    """Rate-limit and login-failure counters (and what is remembered of steps, and the answer forms
+    kept) must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from facilitation.screens.answer_forms import forget_answer_forms
     from facilitation.screens.code_guessing import forget_counts
     from facilitation.screens.identity import forget_attendees
     from facilitation.screens.views.base import round_of_step
@@ -162,11 +163,13 @@ def fresh_cache():
     forget_counts()
     forget_attendees()
     round_of_step.cache_clear()
+    forget_answer_forms()
     yield
     cache.clear()
     forget_counts()
     forget_attendees()
     round_of_step.cache_clear()
+    forget_answer_forms()
 
 
 @pytest.fixture(autouse=True)

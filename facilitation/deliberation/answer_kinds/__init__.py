@@ -43,7 +43,11 @@ ANSWER_KINDS = {
         clean_placement, tally_placement, second_pass=True, compare=compare_placements
     ),
     Step.Kind.RANKING: AnswerKind(clean_ranking, tally_ranking, related=("options",)),
+    # The form lists the statements approved so far, which the room adds during the step.
     Step.Kind.STATEMENTS: AnswerKind(
-        clean_statement_answer, tally_statements, merge=merge_statement_answers
+        clean_statement_answer,
+        tally_statements,
+        merge=merge_statement_answers,
+        form_is_shared=False,
     ),
 }

@@ -27,6 +27,9 @@ class AnswerKind:
     # The step's related rows that ``clean`` and the phone's answer form read: fetched once, with
     # the locked step, for both.
     related: tuple = ()
+    # Whether the answer form shows nothing but the step, those rows and the answer, so that one
+    # rendering serves every phone that gave the same answer (``screens.answer_forms``).
+    form_is_shared: bool = True
 
 
 def refuse(message):

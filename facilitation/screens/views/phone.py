@@ -11,10 +11,10 @@ from django_ratelimit.decorators import ratelimit
 from facilitation.deliberation.services import submit_answer
 from facilitation.workshops import services
 
+from ..answer_forms import answer_form_response
 from ..code_guessing import count_unknown_code
 from ..forms import JoinCodeForm, JoinForm
 from ..identity import participant_from_cookies, remember_participant
-from ..kinds import kind_of
 from ..stages import PARTICIPANT, stage_context
 from .base import (
     answer_on_stage,
@@ -114,15 +114,7 @@ def phone_vote(request, code, step_id):
         return redirect("phone-round", round.join_code)
     # Only what the phone must now show: its own answer marked and the status line. The rest of
     # the stage has not changed, and the room's results come by push at the phones' pace.
-    step = response.step
-    context = {
-        "round": step.round,
-        "step": step,
-        "kind": kind_of(step),
-        # An anonymous answer shows only as "answered".
-        "answer": True if step.anonymous else response,
-    }
-    return render(request, "phone/round.html#answer", context)
+    return answer_form_response(request, response)
 
 
 # Projector ---------------------------------------------------------------------------------------
