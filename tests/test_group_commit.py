@@ -67,7 +67,10 @@ def first_group_held(commit, writer, first):
 
 
 def run_burst(writer, first, burst, **options):
-    commit = GroupCommit(writer, **options)
+    return run_burst_on(GroupCommit(writer, **options), writer, first, burst)
+
+
+def run_burst_on(commit, writer, first, burst):
     first_results, first_threads = first_group_held(commit, writer, first)
     results, threads = submit_in_threads(commit, burst)
     wait_until(lambda: len(commit._waiting) == len(burst))
@@ -119,3 +122,48 @@ def test_inside_a_transaction_an_item_is_written_alone_at_once():
             commit.submit(13)
     assert writer.groups == [[7], [13]]
     assert not commit._waiting
+
+
+def burst_then_idle(commit, writer):
+    """[1] written (and held) while 2 and 3 wait, then [2, 3]: the commit is in a burst."""
+    results = run_burst_on(commit, writer, 1, [2, 3])
+    assert [sorted(group) for group in writer.groups] == [[1], [2, 3]]
+    return results
+
+
+def test_in_a_burst_the_next_group_waits_until_enough_have_come():
+    writer = Writer()
+    commit = GroupCommit(writer, linger=3600, enough=3)
+    burst_then_idle(commit, writer)
+    results, threads = submit_in_threads(commit, [4])
+    wait_until(lambda: len(commit._waiting) == 1)
+    more_results, more_threads = submit_in_threads(commit, [5])
+    # 4 has not been written alone: it waits for enough to come.
+    wait_until(lambda: len(commit._waiting) == 2)
+    last_results, last_threads = submit_in_threads(commit, [6])
+    for thread in threads + more_threads + last_threads:
+        thread.join(timeout=30)
+    assert sorted(writer.groups[2]) == [4, 5, 6]
+    assert {**results, **more_results, **last_results} == {4: 40, 5: 50, 6: 60}
+
+
+def test_the_wait_ends_when_its_time_is_up_though_too_few_came():
+    writer = Writer()
+    commit = GroupCommit(writer, linger=0.05, enough=100)
+    burst_then_idle(commit, writer)
+    results, threads = submit_in_threads(commit, [4])
+    threads[0].join(timeout=30)
+    assert results == {4: 40}
+    assert writer.groups[2] == [4]
+
+
+def test_out_of_a_burst_an_item_is_written_at_once_however_long_the_wait_may_be():
+    writer = Writer()
+    writer.first_group_may_finish.set()
+    commit = GroupCommit(writer, linger=3600, enough=3)
+    for item in (1, 2):
+        results, [thread] = submit_in_threads(commit, [item])
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a lone item waited for company"
+        assert results == {item: item * 10}
+    assert writer.groups == [[1], [2]]

@@ -6,6 +6,7 @@ What an answer of each kind looks like, and how a room's answers add up, is in `
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
@@ -183,7 +184,11 @@ def _event(step, participant, answer, *, previous):
     )
 
 
-_answers = GroupCommit(_write_answers)
+_answers = GroupCommit(
+    _write_answers,
+    linger=settings.ANSWER_GROUP_LINGER_MS / 1000,
+    enough=settings.REQUESTS_IN_FLIGHT,
+)
 
 
 def _lock_for_answering(step_id, participant_ids):
