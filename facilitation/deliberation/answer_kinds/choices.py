@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from .base import Answer, answers_of, as_int, one_value, options_of, percent, refuse
@@ -54,7 +55,10 @@ def clean_single_choice(step, payload):
 
 
 def tally_single_choice(step, pass_number):
-    votes = Counter(answers_of(step, pass_number).values_list("option_id", flat=True))
+    # Counted by the database: a hall's results are pushed ten times a second, and reading every
+    # answer to count them in Python cost milliseconds each time.
+    counts = answers_of(step, pass_number).order_by().values_list("option_id").annotate(Count("pk"))
+    votes = Counter(dict(counts))
     options = options_of(step)
     total = sum(votes[o.pk] for o in options)
     return ChoiceResults(
