@@ -157,7 +157,8 @@ def results_push_context(round, audience):
     if audience == FACILITATOR:
         context.update(_room_counts(round, context["kind"]))
     elif audience == PROJECTOR and context["kind"] and context["kind"].collects_answers:
-        context["answered"] = answered_count(context["step"])  # shown while results are hidden
+        if not context["step"].results_visible_to_room:
+            context["answered"] = answered_count(context["step"])  # shown only in their place
     return context
 
 

@@ -93,3 +93,20 @@ def test_a_results_push_to_screens_at_two_addresses_reads_the_results_once(
         fragments = render_push(dilemma_round.pk, PROJECTOR, {"results"}, addresses)
     assert [receivers for _html, receivers in fragments] == [{address} for address in addresses]
     assert len(two) == len(one)
+
+
+def test_a_projector_showing_the_results_does_not_count_the_answers_apart(
+    dilemma_round, dilemma, facilitator, participant
+):
+    submit_answer(dilemma, participant, answer_of(dilemma, "dilemma"))
+    dilemma.hide_results, dilemma.results_revealed = True, False
+    dilemma.save()
+    with CaptureQueriesContext(connection) as hidden:
+        [(hidden_html, _)] = render_push(dilemma_round.pk, PROJECTOR, {"results"}, ["http://x"])
+    services.reveal_results(dilemma, by=facilitator)
+    with CaptureQueriesContext(connection) as shown:
+        [(shown_html, _)] = render_push(dilemma_round.pk, PROJECTOR, {"results"}, ["http://x"])
+    assert "1 answer so far · results are hidden" in hidden_html
+    assert "1 answer in all" in shown_html
+    # The count of answers is in the tally the bars show; it is not read apart.
+    assert len(shown) == len(hidden) - 1
