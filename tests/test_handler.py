@@ -71,26 +71,40 @@ urlpatterns = [route("stream/", streaming_view)]
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("tests.test_handler")
 async def test_a_streaming_response_is_closed_after_its_body_is_sent():
-    events = []
+    # Recorded as the handler hands each message on, so the order is the handler's own, not
+    # which of this coroutine and the request's thread happened to run first.
+    events, body = [], []
     signals.request_finished.connect(
         lambda **kwargs: events.append("finished"), weak=False, dispatch_uid="streamed"
     )
-    try:
-        communicator = HttpCommunicator(
-            django_asgi_app, "GET", "/stream/", headers=[(b"host", b"localhost")]
-        )
-        await communicator.send_input({"type": "http.request"})
-        start = await communicator.receive_output(timeout=10)
-        assert start["status"] == 200
-        body = b""
-        while True:
-            message = await communicator.receive_output(timeout=10)
-            body += message.get("body", b"")
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        return requests.pop(0) if requests else {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
             if not message.get("more_body"):
-                break
-        events.append("sent")
-        await communicator.wait(timeout=10)
+                events.append("sent")
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/stream/",
+        "raw_path": b"/stream/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("localhost", 80),
+    }
+    try:
+        await django_asgi_app(scope, receive, send)
     finally:
         signals.request_finished.disconnect(dispatch_uid="streamed")
-    assert body == b"first second"
+    assert b"".join(body) == b"first second"
     assert events == ["sent", "finished"]
