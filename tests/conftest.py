@@ -83,6 +83,17 @@ def dilemma_round(live_round, dilemma, facilitator):
 
 
 @pytest.fixture
+def show(live_round, facilitator):
+    """Puts a step on screen in the live round: ``show(step)``, which returns the step."""
+
+    def show(step):
+        services.go_to_step(live_round, step, by=facilitator)
+        return step
+
+    return show
+
+
+@pytest.fixture
 def participant(live_round):
     return services.join_round(live_round, display_name="Anna")
 

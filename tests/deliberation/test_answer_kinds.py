@@ -25,15 +25,6 @@ def add_step(round, kind, *, options=(), **fields):
     return step
 
 
-@pytest.fixture
-def show(live_round, facilitator):
-    def show(step):
-        services.go_to_step(live_round, step, by=facilitator)
-        return step
-
-    return show
-
-
 class TestMultipleChoice:
     @pytest.fixture
     def step(self, live_round, show):

@@ -25,15 +25,6 @@ def without_token(html):
 
 
 @pytest.fixture
-def show(live_round, facilitator):
-    def show(step):
-        services.go_to_step(live_round, step, by=facilitator)
-        return step
-
-    return show
-
-
-@pytest.fixture
 def phones(live_round):
     """Browsers of people who joined the round, one after the other."""
     made = []

@@ -12,15 +12,6 @@ def vote_url(round, step):
     return f"/r/{round.join_code}/steps/{step.pk}/vote/"
 
 
-@pytest.fixture
-def show(live_round, facilitator):
-    def show(step):
-        services.go_to_step(live_round, step, by=facilitator)
-        return step
-
-    return show
-
-
 def test_multiple_choice_on_the_phone(phone, live_round, show):
     step = show(add_step(live_round, "multiple_choice", options="ABC", settings={"max_picks": 2}))
     a, b, _c = step.options.all()
