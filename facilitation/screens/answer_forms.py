@@ -1,7 +1,7 @@
 """A vote's response, rendered once for every phone that gave the same answer.
 
 In a hall a burst of votes comes back as a handful of different forms: one per option chosen, in
-each language. Rendering the form took a fifth of a vote's server time (bench/README.md), so each
+each language. Rendering the form took an eighth of a vote's server time (bench/README.md), so each
 variant is rendered once and kept, and every response gets its own CSRF token put into it.
 
 A variant is named by everything the form shows: the step and its round as the vote's write read
