@@ -154,11 +154,17 @@ def results_push_context(round, audience):
     how many have answered): a part of ``stage_context``, read without the rest of the stage
     (questions, the recording mark, the agenda), which a burst of votes does not change."""
     context = _step_context(round, audience, Viewer())
+    kind, step = context["kind"], context["step"]
     if audience == FACILITATOR:
-        context.update(_room_counts(round, context["kind"]))
-    elif audience == PROJECTOR and context["kind"] and context["kind"].collects_answers:
-        if not context["step"].results_visible_to_room:
-            context["answered"] = answered_count(context["step"])  # shown only in their place
+        context.update(_room_counts(round, kind))
+    elif (
+        audience == PROJECTOR
+        and kind
+        and kind.collects_answers
+        and not step.results_visible_to_room
+    ):
+        # Shown in place of the hidden results; beside shown ones the count is the tally's.
+        context["answered"] = answered_count(step)
     return context
 
 
