@@ -1028,7 +1028,11 @@ def number(value, digits=0):
 
 
 def divide(a, b):
-    if a is None or not b or any(isinstance(x, float) and math.isnan(x) for x in (a, b)):
+    """``a / b``, or None where the ratio would mean nothing: a value missing or not a number, or
+    a baseline of zero or less (the bare server's phones may catch up before it serves again)."""
+    if a is None or b is None or any(isinstance(x, float) and math.isnan(x) for x in (a, b)):
+        return None
+    if b <= 0:
         return None
     return a / b
 
