@@ -7,10 +7,12 @@ can fix in a field; the domain functions check the whole content again before st
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from facilitation.deliberation.step_content import (
     EXPLANATION_MAX,
     LABEL_MAX,
+    MAX_STATEMENTS,
     STATEMENT_MAX,
     Flag,
     Number,
@@ -206,13 +208,37 @@ class StatementForm(forms.Form):
     )
 
 
+class OptionRows(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "A step can have at most %(num)d option.",
+            "A step can have at most %(num)d options.",
+            "num",
+        ),
+    }
+
+
+class StatementRows(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "A step can have at most %(num)d statement.",
+            "A step can have at most %(num)d statements.",
+            "num",
+        ),
+    }
+
+
 # Two empty rows to fill in; "Save and add more" shows two fresh ones. Order by number fields.
+# The page never has more rows than the most a step can hold (``absolute_max``): a post that
+# claims a thousand is refused with the limit, not built and shown again row by row.
 OptionFormSet = forms.formset_factory(
-    OptionForm, extra=2, can_delete=True, can_order=True, max_num=12, validate_max=True
-)
+    OptionForm, formset=OptionRows, extra=2, can_delete=True, can_order=True,
+    max_num=12, absolute_max=12, validate_max=True,
+)  # fmt: skip
 StatementFormSet = forms.formset_factory(
-    StatementForm, extra=2, can_delete=True, can_order=True, max_num=60, validate_max=True
-)
+    StatementForm, formset=StatementRows, extra=2, can_delete=True, can_order=True,
+    max_num=MAX_STATEMENTS, absolute_max=MAX_STATEMENTS, validate_max=True,
+)  # fmt: skip
 
 
 def chosen_forms(formset):

@@ -294,6 +294,31 @@ class TestEditingSteps:
         assert response.url == agenda_url(draft_round, f"steps/{step.pk}/")
         assert step.statements.filter(text="We answer within a day.").exists()
 
+    @pytest.mark.parametrize(
+        ("kind", "prefix", "most", "message"),
+        [
+            ("dilemma", "options", 12, "A step can have at most 12 options."),
+            ("statements", "statements", 60, "A step can have at most 60 statements."),
+        ],
+    )
+    def test_a_post_claiming_a_thousand_rows_is_refused_with_the_limit_and_not_shown_back(
+        self, console, draft_round, kind, prefix, most, message
+    ):
+        step = draft_round.steps.filter(kind=kind).first()
+        before = content_of(step)
+        data = {
+            "title": "Retitled",
+            f"{prefix}-TOTAL_FORMS": "1000",
+            f"{prefix}-INITIAL_FORMS": "0",
+        }
+        response = console.post(agenda_url(draft_round, f"steps/{step.pk}/"), data)
+        assert response.status_code == 400
+        assert message in text(response)
+        # The page shows no more rows than a step can hold, not the thousand the post claimed.
+        assert f'name="{prefix}-{most - 1}-ORDER"' in text(response)
+        assert f'name="{prefix}-{most}-ORDER"' not in text(response)
+        assert content_of(step) == before
+
 
 class TestPreview:
     @pytest.mark.parametrize("audience", ["phone", "projector"])
