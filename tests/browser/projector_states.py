@@ -3,9 +3,10 @@
 Runs inside a deployment's Django (a process of its own, started by ``StateDriver``): each
 ``next`` on its stdin moves the room on to the next state and answers with the state's name and
 the projector key of the round on screen. The browser test then looks at the projector in that
-state. Two workshops are walked: the demo (its live round, then a next round opening with a recap
-and asking the dilemmas again, for then and now) and a stress workshop with the longest content
-the projector must fit (and a next round opening with a recap of its heaviest results).
+state. Two workshops can be walked, each in a driver of its own (so that two test workers share
+them): the demo (its live round, then a next round opening with a recap and asking the dilemmas
+again, for then and now) and a stress workshop with the longest content the projector must fit
+(and a next round opening with a recap of its heaviest results).
 """
 
 import json
@@ -255,35 +256,36 @@ def answer(round, step, people, by, rng):
             submit_answer(step, person, payload)
 
 
-def serve():
-    """Answer each ``next`` on stdin with the next state as JSON, ``{"done": true}`` at the end."""
+WORKSHOPS = ("demo", "stress")
+
+
+def serve(workshop):
+    """Answer each ``next`` on stdin with the next state of ``workshop`` (one of ``WORKSHOPS``)
+    as JSON, ``{"done": true}`` at the end."""
     import django
 
     django.setup()
     from django.utils import translation
 
     translation.activate("en")
-    walks = [states(stress=False), states(stress=True)]
+    walk = states(stress=workshop == "stress")
     for line in sys.stdin:
         if line.strip() != "next":
             continue
-        reply = {"done": True}
-        while walks:
-            try:
-                name, key = next(walks[0])
-                reply = {"name": name, "projector_key": key}
-                break
-            except StopIteration:
-                walks.pop(0)
+        name, key = next(walk, (None, None))
+        reply = {"name": name, "projector_key": key} if name else {"done": True}
         print(json.dumps(reply), flush=True)
 
 
 class StateDriver:
-    """The process that walks the states, in a deployment's environment."""
+    """The process that walks the states of ``workshop``, in a deployment's environment."""
 
-    def __init__(self, env):
+    def __init__(self, env, workshop):
+        if workshop not in WORKSHOPS:
+            raise ValueError(f"no such workshop to walk: {workshop!r}")
+        walk = f"from tests.browser.projector_states import serve; serve({workshop!r})"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from tests.browser.projector_states import serve; serve()"],
+            [sys.executable, "-c", walk],
             cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
