@@ -7,7 +7,7 @@ from hypothesis import settings as hypothesis_settings
 
 from facilitation.deliberation.demo import load_demo_workshop
 from facilitation.workshops import services
-from facilitation.workshops.models import Step
+from facilitation.workshops.models import Round, Step
 from tests.services import REDIS_URL, redis_answers, require
 
 # The same examples on every run, so a newcomer's `make test` passes (or fails) as it did here.
@@ -63,7 +63,8 @@ def workshop(facilitator):
 
 @pytest.fixture
 def draft_round(workshop):
-    return workshop.rounds.get()
+    """The demo's round, not yet started (in a workshop that may also have a played one)."""
+    return workshop.rounds.get(status=Round.Status.DRAFT)
 
 
 @pytest.fixture

@@ -1,10 +1,18 @@
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from facilitation.deliberation.demo import DEMO_LANGUAGES, load_demo_workshop
-from facilitation.deliberation.models import Option
-from facilitation.workshops.models import Step, Workshop
+from facilitation.deliberation.demo import DEMO_LANGUAGES, load_demo_workshop, sample_content
+from facilitation.deliberation.models import (
+    Amendment,
+    Clause,
+    ConductVersion,
+    DiscussionNote,
+    Option,
+)
+from facilitation.workshops.models import GroupMembership, Round, Step, Workshop
 
 
 @pytest.mark.parametrize("language", DEMO_LANGUAGES)
@@ -109,3 +117,32 @@ def test_a_weak_facilitator_password_stops_the_command_with_a_non_zero_exit(tmp_
     )
     assert result.returncode != 0
     assert "too short" in result.stderr
+
+
+def test_the_swedish_sample_round_has_clauses_and_group_notes_in_swedish(db):
+    get_user_model().objects.create_user("anna", password="a long pass phrase")
+    call_command(
+        "seed_demo",
+        "--language",
+        "sv",
+        "--facilitator",
+        "anna",
+        "--sample-activity",
+        stdout=io.StringIO(),
+    )
+    closed = Round.objects.get(status=Round.Status.CLOSED)
+    notes = DiscussionNote.objects.filter(step__round=closed)
+    assert notes.count() == 8 and all(n.text[0].isupper() for n in notes)
+    assert "Någon måste kunna svara på meddelanden även på helger." in set(
+        notes.values_list("text", flat=True)
+    )
+    proposed = Clause.objects.filter(round=closed, proposed_by__isnull=False)
+    assert proposed.filter(status=Clause.Status.ACCEPTED).count() == 1
+    assert set(proposed.values_list("text", flat=True)) == {
+        clause["text"] for clause in sample_content("sv")["clauses"]
+    }
+    assert Amendment.objects.get().text.startswith("Vi svarar alla invånare")
+    assert ConductVersion.objects.filter(round=closed, frozen_for_round=True).exists()
+    assert GroupMembership.objects.filter(round=closed).count() == 12
+    from_note = Clause.objects.get(from_notes__isnull=False)
+    assert from_note.rationale.startswith("Från anteckningarna i Grupp ")

@@ -17,6 +17,10 @@ from facilitation.workshops import services
 from facilitation.workshops.groups import group_of, split_into_groups
 from facilitation.workshops.models import Step, Workshop
 from facilitation.workshops.participants import withdraw
+from tests import played
+
+# One round played for the module (tests.played): every test here sees it, asked for or not.
+played_once, facilitator, workshop, played_round = played.SHARED
 
 
 def show(round, kind, facilitator):

@@ -8,6 +8,10 @@ from django.core.management import CommandError, call_command
 
 from facilitation.research.dictionary import data_dictionary
 from facilitation.workshops.models import Event, Round, Step
+from tests import played
+
+# One round played for the module (tests.played): every test here sees it, asked for or not.
+played_once, facilitator, workshop, played_round = played.SHARED
 
 DICTIONARY = Path(__file__).parents[2] / "docs" / "data-dictionary.md"
 

@@ -21,8 +21,12 @@ from facilitation.questions.models import Question
 from facilitation.research.scope import ExportScope
 from facilitation.research.tables import TABLES
 from facilitation.workshops.models import Event, Participant, Step, ValueLogic
+from tests import played
 
 from .conftest import export_bytes, unescape
+
+# One round played for the module (tests.played): every test here sees it, asked for or not.
+played_once, facilitator, workshop, played_round = played.SHARED
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 

@@ -8,9 +8,13 @@ from lxml import etree
 
 from facilitation.research.qdpx import CODEBOOK_NS, PROJECT_NS
 from facilitation.research.scope import ExportScope
+from tests import played
 from tests.services import refi_schema, require
 
 from .conftest import export_bytes
+
+# One round played for the module (tests.played): every test here sees it, asked for or not.
+played_once, facilitator, workshop, played_round = played.SHARED
 
 
 @pytest.fixture(scope="module")

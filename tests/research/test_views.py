@@ -1,15 +1,18 @@
 """The exports page and its downloads: for the workshop's facilitators and researchers only."""
 
 import io
-import json
 import zipfile
 
 import pytest
 
 from facilitation.research.exports import EXPORT_FORMATS
+from tests import played
 from tests.conftest import phone_for
 
 from .test_formats import csv_tables
+
+# One round played for the module (tests.played): every test here sees it, asked for or not.
+played_once, facilitator, workshop, played_round = played.SHARED
 
 
 def page_url(workshop):
@@ -103,30 +106,3 @@ class TestDownloads:
             assert page.count(f'value="{export.key}"') == 1 + workshop.rounds.count()
         assert f'name="round" value="{played_round.pk}"' in page
         assert 'name="names" value="1"' in page
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_under_asgi_the_download_streams_in_pieces(async_client, facilitator, workshop):
-    """Django reads a synchronous iterator whole under ASGI; the view hands it over in pieces."""
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    await sync_to_async(_play)(workshop, facilitator)
-    await async_client.aforce_login(facilitator)
-    try:
-        response = await async_client.get(download_url(workshop, "json"))
-        assert response.status_code == 200
-        assert response.is_async
-        pieces = [piece async for piece in response.streaming_content]
-    finally:
-        # The worker thread's connection would keep the test database from being dropped.
-        await sync_to_async(connections.close_all)()
-    assert pieces and all(pieces)
-    record = json.loads(b"".join(pieces))
-    assert len(record["rounds"]) == 2
-
-
-def _play(workshop, facilitator):
-    from facilitation.deliberation.sample_activity import add_sample_round
-
-    add_sample_round(workshop, facilitator=facilitator)
