@@ -2,7 +2,7 @@
 
 The demo and a stress workshop (the longest content a facilitator can give) are walked state by
 state through the domain functions (``projector_states``), each in a test of its own so that two
-workers share them; one page per size follows. In each
+workers share them; a page loads each state at one size and is resized to the others. In each
 state nothing visible of the stage may reach past the frame or under the footer, the stage may not
 scroll, no text may be smaller than the floor (2.2 % of the frame's height; the question's text
 3.3 %), and no text may run into another. The lobby's QR code is at least 40 % of the frame's
@@ -144,6 +144,32 @@ def settled(page):
     expect(page.locator("#stage > .stage-body[data-fitted]")).to_have_count(1)
 
 
+# After a resize the test waits for the fitting script's mark to come back, then for two frames:
+# the resize event is handled before the next frame's callbacks, and the script fits once at once
+# and once more in the frame after.
+UNFITTED = "() => document.querySelector('#stage > .stage-body').removeAttribute('data-fitted')"
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def at_each_size(page, url, index):
+    """Show ``url`` at each of ``SIZES``, yielding each size once the stage is fitted to it.
+
+    The page is loaded afresh at one size (a different one from state to state, ``index``, so every
+    size has fresh loads) and then resized to the others, which the fitting script follows, as when
+    the window is moved to another projector: a load per state, not one per size.
+    """
+    turn = index % len(SIZES)
+    for number, (width, height) in enumerate(SIZES[turn:] + SIZES[:turn]):
+        if number:
+            page.evaluate(UNFITTED)
+        page.set_viewport_size({"width": width, "height": height})
+        if not number:
+            page.goto(url)
+        settled(page)
+        page.evaluate(TWO_FRAMES)
+        yield width, height
+
+
 def screenshot(page, path):
     """Save a picture of the page for a person to look at; False if the browser could not.
 
@@ -177,20 +203,15 @@ def test_every_state_of_every_step_fits_the_projector(
     for old in SCREENSHOTS.glob(f"{workshop}-*.png"):
         old.unlink()
     print(f"\nScreenshots of every projector state: {SCREENSHOTS}")
-    pages = {
-        size: new_page(
-            f"projector {size[0]}x{size[1]}", viewport={"width": size[0], "height": size[1]}
-        )
-        for size in SIZES
-    }
+    width, height = SIZES[0]
+    page = new_page("projector", viewport={"width": width, "height": height})
     driver = StateDriver(sqlite_deployment, workshop)
     problems, seen, checked_axe, missing = {}, [], set(), []
     try:
-        for name, projector_key in driver:
+        for index, (name, projector_key) in enumerate(driver):
             seen.append(name)
-            for (width, height), page in pages.items():
-                page.goto(f"{server.url}/projector/{projector_key}/")
-                settled(page)
+            url = f"{server.url}/projector/{projector_key}/"
+            for width, height in at_each_size(page, url, index):
                 if not screenshot(page, SCREENSHOTS / f"{name}-{width}x{height}.png"):
                     missing.append(f"{name}-{width}x{height}")
                 found = page.evaluate(PROBLEMS, [LABEL_FLOOR, BODY_FLOOR])
@@ -203,7 +224,7 @@ def test_every_state_of_every_step_fits_the_projector(
             key = (kind, any(word in name for word in ("revealed", "then-now", "report")))
             if key not in checked_axe:
                 checked_axe.add(key)
-                if violations := serious_violations(pages[SIZES[0]]):
+                if violations := serious_violations(page):
                     problems[f"{name}: axe"] = violations
     finally:
         driver.close()
