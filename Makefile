@@ -12,6 +12,8 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # processes (one per core); the tests that start servers and drive load of their own run one at a
 # time, since each uses every core.
 TEST_WORKERS ?= auto
+# An idle worker takes tests queued for a busy one (the browser tests last 10 to 90 s each).
+TEST_DIST ?= worksteal
 export REQUIRE_SERVICES
 
 .PHONY: run setup test test-sqlite test-postgres lint format messages bench clean
@@ -43,8 +45,8 @@ test-sqlite: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server"
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "browser and not server"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) -m "not browser and not server"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) -m "browser and not server"
 	$(BIN)/python -m pytest -m "server"
 
 # The same suite on PostgreSQL. Browser flows and the tests that start servers of their own ran
@@ -53,7 +55,7 @@ test-sqlite: $(VENV)/.installed-dev
 # engine_neutral), ran above only.
 test-postgres: $(VENV)/.installed-dev
 	@if $(BIN)/python tests/services.py postgres "$(TEST_POSTGRES_URL)"; then \
-		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server and not engine_neutral"; \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) -m "not browser and not server and not engine_neutral"; \
 	elif [ "$(REQUIRE_SERVICES)" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable at $(TEST_POSTGRES_URL)"; exit 1; \
 	else \

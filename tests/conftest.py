@@ -34,6 +34,8 @@ def pytest_collection_modifyitems(items):
             DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         ):
             item.add_marker(pytest.mark.engine_neutral)
+    # The longest first: started last, one of them would hold up the end of the run on one worker.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture

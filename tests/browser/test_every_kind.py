@@ -89,6 +89,7 @@ def open_console(new_page, server, facts):
     return console
 
 
+@pytest.mark.long
 def test_a_phone_answers_every_kind_and_the_pages_pass_axe(
     sqlite_deployment, start_server, new_page
 ):

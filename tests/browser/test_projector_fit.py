@@ -194,6 +194,7 @@ MUST_SEE = {
 }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("workshop", WORKSHOPS)
 def test_every_state_of_every_step_fits_the_projector(
     sqlite_deployment, start_server, new_page, workshop

@@ -51,6 +51,7 @@ def chromium():
         yield browser
 
 
+@pytest.mark.long
 def test_the_facilitator_records_the_room_through_the_agenda(
     sqlite_deployment, start_server, new_page, tmp_path
 ):

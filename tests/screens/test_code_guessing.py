@@ -30,6 +30,7 @@ def guess(client, times):
     return [ways[n % 3](n).status_code for n in range(times)]
 
 
+@pytest.mark.long
 @pytest.mark.engine_neutral
 def test_a_hall_of_phones_joins_from_one_address_without_refusal(live_round):
     # More than the 600 a minute per address that used to refuse a hall.

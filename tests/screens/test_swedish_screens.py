@@ -219,6 +219,7 @@ def walk_report(walk, round, facilitator, phone, where):
     walk.page(f"participants' round report, {where}", phone, f"/r/{code}/report/")
 
 
+@pytest.mark.long
 @pytest.mark.engine_neutral
 def test_a_swedish_workshop_shows_no_english_anywhere(swedish_demo, facilitator):
     workshop, round = swedish_demo
