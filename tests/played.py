@@ -1,14 +1,15 @@
 """One played round for a whole test module, instead of one per test.
 
 Playing the demo's round through (twelve simulated people, every step) takes seconds, and many
-research and report tests read such a round. A module whose every test uses ``played_round``
-takes these fixtures in (``played_once, facilitator, workshop, played_round = played.SHARED``):
+research and report tests read such a round. A module whose tests all read it, or can run beside
+it, takes these fixtures in (``played_once, facilitator, workshop, played_round = played.SHARED``):
 ``played_once`` plays the round once per module and test worker, in a transaction of the
 module's, rolled back after its last test. Each test runs in a savepoint inside it
 (pytest-django's own, for a test that is not transactional), so what one test changes is undone
 before the next; ``facilitator``, ``workshop`` and ``played_round`` read the round's rows afresh
-for each test. A test that needs a workshop with no played round, or a transaction of its own,
-belongs in a module that does not take them in.
+for each test. Every test of such a module sees the round, asked for or not, and may reach the
+database while the module's transaction is open. A test that needs a workshop with no played
+round, or a transaction of its own, belongs in a module that does not take them in.
 """
 
 from dataclasses import dataclass
