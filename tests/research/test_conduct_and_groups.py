@@ -22,7 +22,6 @@ from facilitation.workshops.models import (
     BreakoutGroup,
     Event,
     GroupMembership,
-    Round,
     Step,
     Workshop,
 )
@@ -198,11 +197,12 @@ class TestTexts:
         assert "reason: Broad support in the room" in accepted["detail"]
         assert "conduct.endorsed" not in kinds and "discussion.note_added" not in kinds
 
-    def test_moving_someone_to_another_group_is_in_the_log(self, workshop, facilitator):
+    def test_moving_someone_to_another_group_is_in_the_log(
+        self, workshop, draft_round, facilitator
+    ):
         from facilitation.workshops import groups, services
 
-        draft = workshop.rounds.get(status=Round.Status.DRAFT)
-        round = services.start_round(draft, by=facilitator)
+        round = services.start_round(draft_round, by=facilitator)
         people = [services.join_round(round) for _ in range(4)]
         [first, second] = groups.split_into_groups(
             round, method=groups.RANDOM, count=2, by=facilitator
@@ -215,11 +215,13 @@ class TestTexts:
         assert moved["detail"] == f"{person.pseudonym} to Group 2"
 
 
-def test_proposals_made_with_no_step_on_screen_get_their_own_section(workshop, facilitator):
+def test_proposals_made_with_no_step_on_screen_get_their_own_section(
+    workshop, draft_round, facilitator
+):
     from facilitation.deliberation.conduct import propose_clause, set_open_any_time
     from facilitation.workshops import services
 
-    round = services.start_round(workshop.rounds.get(status=Round.Status.DRAFT), by=facilitator)
+    round = services.start_round(draft_round, by=facilitator)
     person = services.join_round(round)
     set_open_any_time(workshop, True, by=facilitator)
     propose_clause(workshop, "We say who wrote a post.", by_participant=person, round=round)
