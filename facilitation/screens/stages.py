@@ -25,9 +25,10 @@ from facilitation.recording.services import recording_state
 from facilitation.reports.services import is_published
 from facilitation.workshops.groups import (
     attribute_keys,
+    groups_in_brief,
     groups_of,
-    groups_with_members,
-    ungrouped_participants,
+    present_count,
+    ungrouped_in_brief,
 )
 from facilitation.workshops.models import Participant, Round, Step
 from facilitation.workshops.services import TIMER_SECONDS
@@ -168,6 +169,36 @@ def results_push_context(round, audience):
     return context
 
 
+# What screens show of people coming in or of new results: a push of only these reads the counts
+# (and the results), not the rest of the stage (``counts_push_context``).
+COUNT_TOPICS = {"people", "results"}
+
+
+def counts_push_context(round, audience, topics):
+    """What a push of ``topics`` (some of ``COUNT_TOPICS``) shows a big screen or the console.
+
+    New results are ``results_push_context``; people coming in are the room's counts, and on the
+    console its groups panel. A hall joins at a few people a second, each arrival pushed to the
+    screens: the step's tally, the questions and the recording mark, which do not change as
+    people come in, are not read for it."""
+    if "results" in topics:
+        context = results_push_context(round, audience)
+    else:
+        step = round.current_step
+        kind = kind_of(step) if step else None
+        context = {"round": round, "step": step, "kind": kind, "audience": audience}
+    if "people" not in topics:
+        return context
+    if audience == FACILITATOR:
+        # The console's results push counted the room already (how many of how many answered).
+        if "joined" not in context:
+            context.update(_room_counts(round, context["kind"]))
+        context.update(groups_panel_context(round))
+    else:
+        context["joined"] = round.attendances.count()
+    return context
+
+
 def _step_context(round, audience, viewer, *, answer=None):
     """The step on screen and what its kind shows of it (``kinds.StepKind.stage_context``)."""
     step = round.current_step
@@ -263,11 +294,14 @@ def _screen_fragments(round, audience, topics, members, whole_stage):
     # What the facilitator put over the projector (blank, the join code) changes only big screens.
     whole_stage = whole_stage or "display" in topics
     fragments = []
-    # New results read the same from every address the screens use: read once for all of them.
-    results = results_push_context(round, audience) if set(topics) == {"results"} else None
+    # New results and people coming in read the same from every address the screens use, and
+    # little of the stage: read once for all of them.
+    counts = None
+    if set(topics) <= COUNT_TOPICS:
+        counts = counts_push_context(round, audience, topics)
     for base_url in members or [""]:
-        if results is not None:
-            context = results
+        if counts is not None:
+            context = counts
         else:
             context = stage_context(round, audience, base_url=base_url)
         receivers = None if not members else {base_url}
@@ -494,10 +528,18 @@ def _on_discussion(round):
 
 
 def groups_panel_context(round):
-    """The console's groups panel: who is where, who is in none, what to balance by."""
+    """The console's groups panel: who is where, who is in none, what to balance by.
+
+    It is pushed to the console with every arrival: it counts, and names a few of each group
+    (``groups_in_brief``), rather than reading a hall's people one by one."""
+    room_groups = groups_in_brief(round)
+    ungrouped, ungrouped_names = ungrouped_in_brief(round) if room_groups else (0, [])
     return {
-        "room_groups": [g for g in groups_with_members(round) if g.members],
-        "ungrouped": ungrouped_participants(round),
+        "room_groups": room_groups,
+        "ungrouped": ungrouped,
+        "ungrouped_names": ungrouped_names,
+        "ungrouped_more": ungrouped - len(ungrouped_names),
+        "present": None if room_groups else present_count(round),
         "group_attributes": attribute_keys(round.workshop),
     }
 

@@ -192,7 +192,7 @@ urlpatterns = [
         name="console-dissolve-groups",
     ),
     path(
-        "console/rounds/<id:round_id>/groups/move/<id:participant_id>/",
+        "console/rounds/<id:round_id>/groups/move/",
         discussion.console_move_to_group,
         name="console-move-to-group",
     ),

@@ -7,16 +7,18 @@ own list of notes. Each function does its change in one transaction with an even
 
 import math
 import random
+import re
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from facilitation.live.push import notify_round
 
-from .models import BreakoutGroup, GroupMembership, Participant, Round
-from .services import ActionRefused, record_event
+from .models import Attendance, BreakoutGroup, GroupMembership, Participant, Round
+from .services import ActionRefused, record_event, visible_line
 
 MAX_GROUPS = 50
 RANDOM, BALANCED = "random", "balanced"
@@ -32,6 +34,21 @@ def present_participants(round):
     """The people attending the round who have not withdrawn, in pseudonym order."""
     return list(
         Participant.objects.filter(attendances__round=round, withdrawn_at=None).order_by("number")
+    )
+
+
+def present_count(round):
+    """How many of ``present_participants`` there are, counted by the database."""
+    return _present(round).count()
+
+
+def _present(round):
+    # A semi-join of the workshop's people, not a join through attendances: just after a hall
+    # joined, PostgreSQL's statistics still say the tables are nearly empty, and the join then
+    # compared every attendance with every person (200 ms for 2,000; this: a few).
+    attending = Attendance.objects.filter(round=round, participant=OuterRef("pk"))
+    return Participant.objects.filter(
+        Exists(attending), workshop_id=round.workshop_id, withdrawn_at=None
     )
 
 
@@ -140,6 +157,42 @@ def split_into_groups(round, *, method, count=None, size=None, attribute="", by,
     return groups
 
 
+# A pseudonym as the console shows it (P07), or as typed in a hurry (p7, 7).
+PSEUDONYM = re.compile(r"[Pp]?\s*0*(\d{1,9})")
+
+
+def person_named(round, text):
+    """The present participant of ``round`` whom ``text`` names: their pseudonym (P07, p7 or 7)
+    or, if no pseudonym is typed, their display name (capitals do not count), when one person
+    alone has it. Refused with a message saying what to type otherwise."""
+    text = visible_line(text)[:200]
+    if not text:
+        raise ActionRefused(
+            _("Type the pseudonym (such as P07) or the name of the person to move."), status=400
+        )
+    present = Participant.objects.filter(attendances__round=round, withdrawn_at=None)
+    if number := PSEUDONYM.fullmatch(text):
+        found = list(present.filter(number=int(number[1])))
+    else:
+        found = list(present.filter(display_name__iexact=text)[:2])
+    if len(found) > 1:
+        raise ActionRefused(
+            _("More than one person here is called “%(name)s”: type their pseudonym instead.")
+            % {"name": text[:60]},
+            status=400,
+        )
+    if not found:
+        raise ActionRefused(
+            _(
+                "Nobody in this round goes by “%(name)s”. Type a pseudonym (such as P07) or a name "
+                "as the Groups panel shows it."
+            )
+            % {"name": text[:60]},
+            status=404,
+        )
+    return found[0]
+
+
 def move_to_group(round, participant, group, *, by):
     """Put ``participant`` in ``group`` (None: a new group) by hand; their notes stay where
     they were written."""
@@ -190,16 +243,17 @@ def dissolve_groups(round, *, by):
         notify_round(round.pk, "groups", urgent=True)
 
 
-def place_late_arrival(round, participant):
+def place_late_arrival(round, participant, *, new=False):
     """Put someone who joins after the split in the smallest group (the lowest number on a tie).
 
     Called by ``join_round`` inside its transaction; does nothing when the round has no groups
-    with members, or the person already has a group.
+    with members, or the person already has a group. ``new``: the person was made just now, so
+    has no group yet (a hall joining at once is not looked up first).
     """
     # No lock here: a join already holds the workshop's row, and waiting for the round's too
     # could deadlock with the facilitator. Someone who joins at the very moment of a split may
     # thus stay outside it; the console shows them and places them with ``place_ungrouped``.
-    if round.group_memberships.filter(participant=participant).exists():
+    if not new and round.group_memberships.filter(participant=participant).exists():
         return None
     group = _smallest_group(round)
     if group is None:
@@ -279,6 +333,44 @@ def groups_with_members(round):
     for group in groups:
         group.members = members[group.pk]
     return groups
+
+
+# The console's groups panel names this many people of each group and of those in none, and
+# says how many more: it is pushed with every arrival, and a hall's thousands of names are more
+# than anyone reads (a move takes any pseudonym, listed or not).
+NAMES_SHOWN = 30
+
+
+def groups_in_brief(round, *, names=NAMES_SHOWN):
+    """The round's groups in use, in order, each with ``size``, ``members`` (its first ``names``
+    people in pseudonym order) and ``more`` (how many are not in ``members``)."""
+    groups = round.groups.annotate(size=Count("memberships")).filter(size__gt=0)
+    first = (
+        GroupMembership.objects.filter(round=round)
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=F("group_id"), order_by=F("participant__number").asc()
+            )
+        )
+        .filter(place__lte=names)
+        .select_related("participant")
+        .order_by("participant__number")
+    )
+    members = defaultdict(list)
+    for membership in first:
+        members[membership.group_id].append(membership.participant)
+    groups = list(groups.order_by("number"))
+    for group in groups:
+        group.members = members[group.pk]
+        group.more = group.size - len(group.members)
+    return groups
+
+
+def ungrouped_in_brief(round, *, names=NAMES_SHOWN):
+    """(how many people attending the round are in no group, the first ``names`` of them)."""
+    placed = GroupMembership.objects.filter(round=round, participant=OuterRef("pk"))
+    ungrouped = _present(round).filter(~Exists(placed))
+    return ungrouped.count(), list(ungrouped.order_by("number")[:names])
 
 
 def ungrouped_participants(round):

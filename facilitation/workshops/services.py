@@ -106,10 +106,16 @@ def find_round_to_join(code):
     return round
 
 
+def visible_line(text):
+    """``text`` on one line as a person sees it: invisible characters dropped, white space
+    collapsed."""
+    visible = "".join(ch for ch in (text or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return " ".join(visible.split())
+
+
 def clean_display_name(name):
     """Collapse white space and drop invisible characters; empty means anonymous."""
-    visible = "".join(ch for ch in (name or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
-    cleaned = " ".join(visible.split())
+    cleaned = visible_line(name)
     if name and not cleaned:
         raise ActionRefused(
             _(
@@ -144,7 +150,8 @@ def join_round(round, *, display_name="", participant=None, language=""):
         # Someone who withdrew and comes back takes part afresh, as a new participant.
         participant = None
     with transaction.atomic():
-        if participant is None:
+        new = participant is None
+        if new:
             participant = _new_participant(round.workshop, display_name, language)
             # Someone new has attended nothing yet: no lookup first (a hall joins at once).
             Attendance.objects.create(round=round, participant=participant)
@@ -165,7 +172,7 @@ def join_round(round, *, display_name="", participant=None, language=""):
             # Imported here: groups builds on this module.
             from .groups import place_late_arrival
 
-            place_late_arrival(round, participant)
+            place_late_arrival(round, participant, new=new)
     return participant
 
 

@@ -9,8 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from facilitation.live.consumers import CLOSE_FORBIDDEN, authorise
 from facilitation.live.push import EVERYTHING
 from facilitation.screens.identity import participant_from_cookies, remember_participant
-from facilitation.screens.stages import PARTICIPANT, PROJECTOR, qr_svg, render_push
+from facilitation.screens.stages import (
+    FACILITATOR,
+    PARTICIPANT,
+    PROJECTOR,
+    qr_svg,
+    render_push,
+)
 from facilitation.workshops import services
+from facilitation.workshops.groups import NAMES_SHOWN, split_into_groups
+from facilitation.workshops.models import GroupMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +85,61 @@ class TestPushesWhileAHallJoins:
         assert fragments == []  # a phone shows no count of the room
         assert len(queries) <= 2, [q["sql"] for q in queries]  # the round and the languages
 
-    def test_the_lobbys_qr_code_is_drawn_once_however_often_the_count_is_pushed(
+    def test_the_lobbys_qr_code_is_drawn_once_however_often_the_lobby_is_pushed(
         self, live_round, participant
     ):
         assert live_round.current_step is None  # the lobby shows the QR code
         qr_svg.cache_clear()
         for _ in range(3):
+            [(html, _receivers)] = render_push(live_round.pk, PROJECTOR, {EVERYTHING}, [""])
+            assert "<svg" in html and "1 person has joined" in html
+            # The count alone is pushed as people come in: no QR code is drawn for it.
             [(html, _receivers)] = render_push(live_round.pk, PROJECTOR, {"people"}, [""])
-            assert "1 person has joined" in html
+            assert html.strip().startswith('<p id="people"') and "<svg" not in html
         assert qr_svg.cache_info().misses == 1
+
+    @pytest.mark.parametrize("audience", [PROJECTOR, FACILITATOR])
+    def test_people_coming_in_push_the_screens_their_counts_and_read_no_stage(
+        self, dilemma_round, participant, audience
+    ):
+        join_many(dilemma_round, 30)
+        services.reveal_results(
+            dilemma_round.current_step, by=dilemma_round.workshop.facilitators.get()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            [(html, _receivers)] = render_push(dilemma_round.pk, audience, {"people"}, [""])
+        assert "31 people have joined" in html
+        read = " ".join(q["sql"] for q in queries)
+        # Not the tally, the questions, the recording mark, nor the room's people one by one
+        # (the console counts who has answered: "3 of 31 have answered").
+        tally = '"deliberation_response"."option_id"'
+        for table in (tally, "questions_", "recording_", 'SELECT "workshops_participant"'):
+            assert table not in read, table
+        assert ("deliberation_response" in read) == (audience == FACILITATOR)
+        assert len(queries) <= {PROJECTOR: 2, FACILITATOR: 6}[audience], read
+
+
+class TestTheConsolesGroupsPanelInAHall:
+    def test_after_a_split_it_counts_names_a_few_and_has_one_move_form_for_the_room(
+        self, console, live_round, facilitator
+    ):
+        join_many(live_round, 400)
+        split_into_groups(live_round, method="random", count=10, by=facilitator)
+        [(html, _receivers)] = render_push(live_round.pk, FACILITATOR, {"people"}, [""])
+        assert html.count("(40 people)") == 10
+        assert html.count('class="member"') == 10 * NAMES_SHOWN
+        assert html.count(f"and {40 - NAMES_SHOWN} more") == 10
+        assert html.count("<form") == 3  # split, move someone, end the groups
+        assert html.count("<option") == 11  # the ten groups and a new one, once
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert page.count('name="person"') == 1
+        assert len(html) < 40_000, len(html)
+
+    def test_those_in_no_group_are_counted_and_named(self, console, live_round, facilitator):
+        join_many(live_round, 5)
+        split_into_groups(live_round, method="random", count=2, by=facilitator)
+        # As when people joined at the very moment of the split: only P01 is in a group.
+        GroupMembership.objects.exclude(participant__number=1).delete()
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert "4 people are in no group:" in page
+        assert "P02, P03, P04, P05" in page

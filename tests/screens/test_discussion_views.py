@@ -253,18 +253,67 @@ class TestConsole:
         assert message in response.content.decode()
         assert not BreakoutGroup.objects.exists()
 
-    def test_a_person_is_moved_by_hand(self, console, live_round, groups, participant):
+    def move_url(self, round):
+        return f"/console/rounds/{round.pk}/groups/move/"
+
+    def test_a_person_is_moved_by_hand_named_by_pseudonym_or_name(
+        self, console, live_round, groups, participant
+    ):
+        page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert page.count('name="person"') == 1  # one form for the room, not one per person
         response = console.post(
-            f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/",
-            {"group": groups[1].pk},
-            **HX,
+            self.move_url(live_round), {"person": "P01", "group": groups[1].pk}, **HX
         )
         assert response.status_code == 200
         assert group_of(live_round, participant) == groups[1]
-        console.post(
-            f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/", {"group": "new"}, **HX
+        for typed in ("p1", " 01 ", "anna"):
+            console.post(self.move_url(live_round), {"person": typed, "group": "new"}, **HX)
+        # Each of them named Anna: three new groups, the last one hers.
+        assert group_of(live_round, participant).number == 5
+        assert Event.objects.filter(kind="groups.moved", participant=participant).count() == 4
+
+    @pytest.mark.parametrize(
+        ("typed", "message", "status"),
+        [
+            ("", "Type the pseudonym (such as P07) or the name", 400),
+            ("\x00\u200b ", "Type the pseudonym (such as P07) or the name", 400),
+            ("P99", "Nobody in this round goes by “P99”.", 404),
+            ("Cecilia", "Nobody in this round goes by “Cecilia”.", 404),
+            ("<b>Cai</b>", "goes by “&lt;b&gt;Cai&lt;/b&gt;”.", 404),
+        ],
+    )
+    def test_a_move_of_someone_unknown_gets_a_message_and_moves_no_one(
+        self, console, live_round, groups, participant, typed, message, status
+    ):
+        response = console.post(
+            self.move_url(live_round), {"person": typed, "group": groups[1].pk}, **HX
         )
-        assert group_of(live_round, participant).number == 3
+        assert response.status_code == status
+        assert message in response.content.decode()
+        assert group_of(live_round, participant) == groups[0]
+
+    def test_a_name_two_people_share_asks_for_the_pseudonym(
+        self, console, live_round, groups, participant
+    ):
+        namesake = services.join_round(live_round, display_name="ANNA")
+        response = console.post(
+            self.move_url(live_round), {"person": "Anna", "group": groups[1].pk}, **HX
+        )
+        assert response.status_code == 400
+        assert "More than one person here is called “Anna”" in response.content.decode()
+        assert group_of(live_round, participant) == groups[0]
+        assert group_of(live_round, namesake) != groups[1]
+
+    def test_someone_of_another_round_is_not_found(self, console, live_round, groups, facilitator):
+        later = services.start_round(
+            services.create_round(live_round.workshop, title="November"), by=facilitator
+        )
+        stranger = services.join_round(later, display_name="Stina")
+        response = console.post(
+            self.move_url(live_round), {"person": stranger.pseudonym, "group": "new"}, **HX
+        )
+        assert response.status_code == 404
+        assert not GroupMembership.objects.filter(participant=stranger, round=live_round).exists()
 
     def test_people_in_no_group_are_listed_and_placed(
         self, console, live_round, groups, participant, other_participant, facilitator
@@ -284,9 +333,7 @@ class TestConsole:
         assert "Split the room into groups first." in response.content.decode()
 
     def test_a_move_to_no_group_gets_a_message(self, console, live_round, groups, participant):
-        response = console.post(
-            f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/", {"group": "x"}, **HX
-        )
+        response = console.post(self.move_url(live_round), {"person": "P01", "group": "x"}, **HX)
         assert response.status_code == 400
         assert "Choose the group" in response.content.decode()
 
@@ -326,7 +373,7 @@ class TestConsole:
             (self.split_url(live_round), {"method": "random", "number": "2"}),
             (f"/console/rounds/{live_round.pk}/groups/end/", {}),
             (f"/console/rounds/{live_round.pk}/groups/place/", {}),
-            (f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/", {"group": "new"}),
+            (self.move_url(live_round), {"person": participant.pseudonym, "group": "new"}),
             (
                 f"/console/rounds/{live_round.pk}/discussions/{on_discussion.pk}/report-back/",
                 {"on": "1"},

@@ -119,8 +119,19 @@ class TestConsoleForms:
     @fuzz
     @given(bad=bad_ids)
     def test_the_group_to_move_someone_to(self, console, live_round, participant, bad):
-        url = f"/console/rounds/{live_round.pk}/groups/move/{participant.pk}/"
-        refused(console.post(url, {"group": bad}, **HTMX), "Choose the group")
+        url = f"/console/rounds/{live_round.pk}/groups/move/"
+        data = {"person": participant.pseudonym, "group": bad}
+        refused(console.post(url, data, **HTMX), "Choose the group")
+
+    @fuzz
+    @given(typed=st.text(max_size=300))
+    def test_the_person_to_move_is_anything_typed(self, console, live_round, participant, typed):
+        url = f"/console/rounds/{live_round.pk}/groups/move/"
+        response = console.post(url, {"person": typed, "group": "new"}, **HTMX)
+        # Nobody else is in the room: whatever names no one is refused with what to type.
+        if response.status_code != 200:
+            assert response.status_code in {400, 404}
+            assert 'class="error"' in response.content.decode()
 
     @fuzz
     @given(bad=bad_ids)

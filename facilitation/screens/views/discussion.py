@@ -18,10 +18,11 @@ from facilitation.identifiers import is_whole_number, parse_id
 from facilitation.workshops.groups import (
     dissolve_groups,
     move_to_group,
+    person_named,
     place_ungrouped,
     split_into_groups,
 )
-from facilitation.workshops.models import BreakoutGroup, Participant, Step
+from facilitation.workshops.models import BreakoutGroup, Step
 
 from .base import (
     act,
@@ -122,10 +123,10 @@ def console_split_groups(request, round_id):
 
 @login_required
 @require_POST
-def console_move_to_group(request, round_id, participant_id):
-    """Move one person to a group (``group`` a group id, or "new" for a new group)."""
+def console_move_to_group(request, round_id):
+    """Move the person ``person`` names (a pseudonym or a name) to a group (``group`` a group
+    id, or "new" for a new group)."""
     round = facilitated_round(request, round_id)
-    participant = get_object_or_404(Participant, pk=participant_id, workshop=round.workshop)
     target = request.POST.get("group", "")
     group = None
     if target != "new":
@@ -133,7 +134,11 @@ def console_move_to_group(request, round_id, participant_id):
         if group is None:
             error = _("Choose the group to move this person to.")
             return console_stage(request, round, error=error, status=400)
-    return act(request, round, lambda by: move_to_group(round, participant, group, by=by))
+
+    def move(*, by):
+        move_to_group(round, person_named(round, request.POST.get("person", "")), group, by=by)
+
+    return act(request, round, move)
 
 
 @login_required
