@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from facilitation.screens.identity import attendee_id_from_cookies
+from facilitation.screens.identity import attendee_id_from_cookies, remembered_phone
 from facilitation.screens.stages import (
     FACILITATOR,
     PARTICIPANT,
@@ -74,7 +74,15 @@ class RoundConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
         self.socket = None
-        allowed, refusal = await authorise(kwargs["audience"], kwargs["key"], self.scope)
+        audience, key = kwargs["audience"], kwargs["key"]
+        # A phone whose page this worker has just served is known: in a joining hall, its
+        # socket costs no query and no hand-off to a thread.
+        if audience == PARTICIPANT and (
+            known := remembered_phone(self.scope.get("cookies", {}), key)
+        ):
+            allowed, refusal = known, None
+        else:
+            allowed, refusal = await authorise(audience, key, self.scope)
         # A refused socket is accepted, then closed with a 4xxx code: the browser stops retrying.
         await self.accept()
         if refusal:

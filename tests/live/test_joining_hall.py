@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from facilitation.live.consumers import CLOSE_FORBIDDEN, authorise
 from facilitation.live.push import EVERYTHING
-from facilitation.screens.identity import participant_from_cookies, remember_participant
+from facilitation.screens.identity import (
+    forget_attendees,
+    participant_from_cookies,
+    remember_participant,
+    remembered_phone,
+)
 from facilitation.screens.stages import (
     FACILITATOR,
     PARTICIPANT,
@@ -43,6 +48,29 @@ class TestAPhonesSocket:
         participant_from_cookies(cookies, live_round.workshop_id, attending=live_round)
         with django_assert_num_queries(1):  # the round of the code, nothing about the person
             assert let_in(live_round, cookies) == ((live_round.pk, participant.pk), None)
+
+    def test_once_its_page_found_them_the_worker_knows_it_without_the_database(
+        self, live_round, participant, facilitator, django_assert_num_queries
+    ):
+        forget_attendees()
+        cookies = cookies_of(participant)
+        assert remembered_phone(cookies, live_round.join_code) is None  # no page served yet
+        participant_from_cookies(cookies, live_round.workshop_id, attending=live_round)
+        later = services.start_round(
+            services.create_round(live_round.workshop, title="November"), by=facilitator
+        )
+        # Someone's page in the later round was served too, so its code is known here.
+        stina = services.join_round(later, display_name="Stina")
+        participant_from_cookies(cookies_of(stina), later.workshop_id, attending=later)
+        tampered = {name: value[:-1] + "x" for name, value in cookies.items()}
+        with django_assert_num_queries(0):
+            assert remembered_phone(cookies, live_round.join_code) == (
+                live_round.pk,
+                participant.pk,
+            )
+            assert remembered_phone(cookies, later.join_code) is None  # not in that round
+            assert remembered_phone(tampered, live_round.join_code) is None
+            assert remembered_phone({}, live_round.join_code) is None
 
     def test_without_the_page_it_finds_them_in_one_query(self, live_round, participant):
         with CaptureQueriesContext(connection) as queries:
