@@ -170,7 +170,7 @@ def person_named(round, text):
         raise ActionRefused(
             _("Type the pseudonym (such as P07) or the name of the person to move."), status=400
         )
-    present = Participant.objects.filter(attendances__round=round, withdrawn_at=None)
+    present = _present(round)
     if number := PSEUDONYM.fullmatch(text):
         found = list(present.filter(number=int(number[1])))
     else:
