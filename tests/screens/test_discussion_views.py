@@ -2,6 +2,8 @@
 every audience sees what it should, and bad input gets a message."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,7 +12,7 @@ from facilitation.deliberation.models import DiscussionNote
 from facilitation.live.push import EVERYTHING
 from facilitation.screens.stages import render_push
 from facilitation.workshops import services
-from facilitation.workshops.groups import group_of, split_into_groups
+from facilitation.workshops.groups import NAMES_SHOWN, group_of, split_into_groups
 from facilitation.workshops.models import BreakoutGroup, Event, GroupMembership, Step
 from facilitation.workshops.participants import describe_participant
 from tests.conftest import phone_for
@@ -430,6 +432,39 @@ class TestPushes:
             to_bo = "".join(t for t, m in fragments if m is None or other_participant.pk in m)
             assert "Bara grupp ett" in to_anna and "Bara grupp två" not in to_anna
             assert "Bara grupp två" in to_bo and "Bara grupp ett" not in to_bo
+
+    @pytest.mark.parametrize("authors", [2, 12])
+    def test_a_whole_stage_push_reads_the_groups_and_notes_once_however_many_write(
+        self, live_round, on_discussion, groups, participant, other_participant, authors
+    ):
+        people = [participant, other_participant]
+        people += [services.join_round(live_round, display_name=f"N{n}") for n in range(10)]
+        for person in people[:authors]:
+            add_note(on_discussion, person, group=group_of(live_round, person), text="En tanke")
+        members = [person.pk for person in people]
+        with CaptureQueriesContext(connection) as queries:
+            fragments = render_push(live_round.pk, "participant", {EVERYTHING}, members)
+        # One for each author, then one for each group's others (none left when all wrote).
+        assert len(fragments) == {2: 2 + 2, 12: 12}[authors]
+        # The round, the people's languages, the authors' notes, their groups, the groups with
+        # their members and notes, the questions board, the recording mark and the report: the
+        # same however many authors there are.
+        assert len(queries) <= 10, [q["sql"][:80] for q in queries]
+
+    def test_a_group_of_many_is_named_in_part_on_every_screen(
+        self, client, console, live_round, on_discussion, groups, participant, facilitator
+    ):
+        for n in range(2 * NAMES_SHOWN):
+            services.join_round(live_round, display_name=f"Deltagare {n}")  # the smallest group
+        sizes = [g.memberships.count() for g in live_round.groups.order_by("number")]
+        assert sizes == [NAMES_SHOWN + 1, NAMES_SHOWN + 1]
+        more = "and 1 more"
+        phone = phone_for(participant).get(f"/r/{live_round.join_code}/").content.decode()
+        projector = client.get(f"/projector/{live_round.projector_key}/").content.decode()
+        console_page = console.get(f"/console/rounds/{live_round.pk}/").content.decode()
+        assert more in phone
+        assert projector.count(more) == 2
+        assert console_page.count(more) == 4  # the discussion's cards and the groups panel
 
     def test_a_note_push_is_one_render_per_group(
         self, live_round, on_discussion, groups, participant, other_participant
