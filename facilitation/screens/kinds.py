@@ -12,6 +12,8 @@ entry in ``Step.Kind``, its answer kind or its screen, and that template.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from facilitation.deliberation.answer_kinds import ANSWER_KINDS
 from facilitation.deliberation.rounds import then_and_now
 from facilitation.deliberation.services import tally
@@ -91,8 +93,15 @@ class StepKind:
         those who may see them (the console always; phones once they are revealed)."""
         context = self.screen(round, step, audience, viewer) if self.screen else {}
         if self.collects_answers and (audience != PARTICIPANT or step.results_visible_to_room):
-            context.update(self.results_context(step))
+            context.update(self._results_of_this_render(step))
         return context
+
+    def _results_of_this_render(self, step):
+        # Every variant of one render (phones by answer, by author, by group) shows the same
+        # results: counted once and kept on the step being rendered, not once per variant.
+        if not hasattr(step, "_results_context"):
+            step._results_context = self.results_context(step)
+        return step._results_context
 
     def results_context(self, step):
         """The current pass's results and, on a second pass, the first one compared with it."""
@@ -147,6 +156,9 @@ def statements_screen(round, step, audience, viewer):
     approval, approved, not accepted)."""
     if audience != PARTICIPANT:
         return {}
+    # The list to answer is the same for every variant of one render (one per author of waiting
+    # statements, one per answer): read once, kept on the step being rendered.
+    prefetch_related_objects([step], "statements")
     waiting, version = viewer.waiting, viewer.own_version
     if waiting is None and viewer.participant_id:
         mine = own_statements(step, [viewer.participant_id])

@@ -1,11 +1,19 @@
 """Annotating a finding through the screens: phones mark and note, the console moderates."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from facilitation.deliberation.annotations import annotate
+from facilitation.deliberation.annotations import annotate, own_annotations
 from facilitation.deliberation.models import Annotation, Code, PlusOne
 from facilitation.live.push import EVERYTHING, send_notification
-from facilitation.screens.stages import render_push
+from facilitation.screens.stages import (
+    PARTICIPANT,
+    load_round,
+    render_fragment,
+    render_push,
+    stage_context,
+)
 from facilitation.workshops import services
 from facilitation.workshops.models import Event, Step, Workshop
 from tests.conftest import phone_for
@@ -396,6 +404,35 @@ class TestPush:
             assert ("Your notes</h2>" in html and "Delete" in html) == (
                 receivers == {participant.pk}
             )
+
+    @pytest.mark.parametrize("authors", [2, 8])
+    def test_each_author_gets_the_same_stage_with_their_own_notes_read_once_for_all(
+        self, finding, live_round, participant, other_participant, authors
+    ):
+        people = [participant, other_participant]
+        people += [services.join_round(live_round, display_name=f"N{n}") for n in range(8)]
+        for number, person in enumerate(people[:authors]):
+            annotate(finding, person, **span("likabehandling"), note=f"Tanke nummer {number}")
+        members = [person.pk for person in people]
+        with CaptureQueriesContext(connection) as queries:
+            fragments = render_push(live_round.pk, "participant", {EVERYTHING}, members)
+        # The round, the languages, the authors' notes, the room's notes and the codebook, the
+        # questions board, the recording mark, the report: the same however many wrote.
+        assert len(queries) <= 14, [q["sql"][:80] for q in queries]
+        by_member = {m: html for html, receivers in fragments for m in receivers}
+        for number, person in enumerate(people):
+            mine = by_member[person.pk].split('id="my-notes"')[1].split("</section>")[0]
+            assert (f"Tanke nummer {number}" in mine) == (number < authors)
+            assert sum(f"Tanke nummer {n}" in mine for n in range(authors)) <= 1
+            # The room's wall has everyone's notes, on every phone.
+            assert all(f"Tanke nummer {n}" in by_member[person.pk] for n in range(authors))
+        # An author's stage is the one rendered for them alone, as the page renders it.
+        round = load_round(live_round.pk)
+        own = own_annotations(round.current_step, [people[0].pk])
+        alone = stage_context(
+            round, PARTICIPANT, own_notes=own[people[0].pk], own_version=own.version
+        )
+        assert by_member[people[0].pk] == render_fragment(PARTICIPANT, "stage", alone)
 
     def test_a_facilitators_act_updates_the_authors_own_notes_at_once(
         self, finding, live_round, participant, other_participant, facilitator, notified

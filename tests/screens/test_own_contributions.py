@@ -49,6 +49,25 @@ class TestStatementsOfOnesOwn:
         mine = page[page.index('id="my-statements"') :]
         assert "Answer by noon" in mine and "Waiting for the facilitator's approval" in mine
 
+    @pytest.mark.parametrize("authors", [1, 8])
+    def test_the_whole_stage_push_reads_the_list_once_however_many_wrote(
+        self, live_round, step, participant, other_participant, authors
+    ):
+        people = [participant, other_participant]
+        people += [services.join_round(live_round, display_name=f"N{n}") for n in range(8)]
+        for number, person in enumerate(people[:authors]):
+            submit_statement(step, person, f"Förslag nummer {number}")
+        members = [person.pk for person in people]
+        with CaptureQueriesContext(connection) as queries:
+            fragments = render_push(live_round.pk, "participant", {"stage"}, members)
+        assert len(fragments) == authors + 1  # one per author, one for the others
+        statements_read = [
+            q for q in queries if q["sql"].startswith('SELECT "deliberation_statement"')
+        ]
+        # The authors' own statements, and the list to answer: not once per author.
+        assert len(statements_read) <= 3, [q["sql"][:90] for q in statements_read]
+        assert len(queries) <= 12, [q["sql"][:80] for q in queries]
+
     def test_the_whole_stage_push_keeps_it_for_the_author_alone(
         self, live_round, step, participant, other_participant
     ):
