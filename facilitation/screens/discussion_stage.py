@@ -5,6 +5,7 @@ from facilitation.deliberation.discussion import NOTE_MAX_LENGTH, notes_by_group
 from facilitation.workshops.groups import NAMES_SHOWN, groups_with_members
 
 from .audiences import PARTICIPANT
+from .render_once import kept_for_this_render
 
 
 def discussion_groups(round, step):
@@ -15,14 +16,16 @@ def discussion_groups(round, step):
     whole-stage push on a discussion renders once per author and once per group, and reading
     every group's people and notes for each of them cost a hall of 2,000 with 300 authors 30 s.
     """
-    if not hasattr(step, "_discussion_groups"):
-        notes = notes_by_group(step)
-        groups = [g for g in groups_with_members(round) if g.members or notes.get(g.pk)]
-        for g in groups:
-            g.discussion_notes = notes.get(g.pk, [])
-            g.named, g.more = g.members[:NAMES_SHOWN], max(0, len(g.members) - NAMES_SHOWN)
-        step._discussion_groups = groups
-    return step._discussion_groups
+    return kept_for_this_render(step, "_discussion_groups", lambda: _read_groups(round, step))
+
+
+def _read_groups(round, step):
+    notes = notes_by_group(step)
+    groups = [g for g in groups_with_members(round) if g.members or notes.get(g.pk)]
+    for g in groups:
+        g.discussion_notes = notes.get(g.pk, [])
+        g.named, g.more = g.members[:NAMES_SHOWN], max(0, len(g.members) - NAMES_SHOWN)
+    return groups
 
 
 def discussion_context(round, step, audience, viewer):

@@ -7,6 +7,7 @@ from facilitation.deliberation.models import Annotation
 
 from .audiences import FACILITATOR, PARTICIPANT, PROJECTOR
 from .reading import paragraphs
+from .render_once import kept_for_this_render
 
 
 def wall(step, placed):
@@ -44,20 +45,22 @@ def room_view(round, step):
     Read once per render of the round (kept on the step), however many variants it renders: a
     whole-stage push on a finding renders once per author, and reading the room's notes for each
     of them cost a hall of 2,000 with 300 authors 35 s."""
-    if not hasattr(step, "_room_view"):
-        placed = placed_annotations(step)
-        parts, part = finding_parts(step.body), shown_part(step)
-        step._room_view = {
-            "paragraphs": paragraphs(step, heat_map(step, placed)),
-            "wall": wall(step, placed),
-            "noted": len(placed),
-            "premoderate": bool(step.settings.get("premoderate")),
-            "parts": len(parts),
-            "part": part + 1,
-            "part_bounds": parts[part] if len(parts) > 1 else None,
-            "codebook": list(round.workshop.codes.all()),
-        }
-    return step._room_view
+    return kept_for_this_render(step, "_room_view", lambda: _read_room_view(round, step))
+
+
+def _read_room_view(round, step):
+    placed = placed_annotations(step)
+    parts, part = finding_parts(step.body), shown_part(step)
+    return {
+        "paragraphs": paragraphs(step, heat_map(step, placed)),
+        "wall": wall(step, placed),
+        "noted": len(placed),
+        "premoderate": bool(step.settings.get("premoderate")),
+        "parts": len(parts),
+        "part": part + 1,
+        "part_bounds": parts[part] if len(parts) > 1 else None,
+        "codebook": list(round.workshop.codes.all()),
+    }
 
 
 def finding_context(round, step, audience, viewer):

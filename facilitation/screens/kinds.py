@@ -25,6 +25,7 @@ from .conduct_stage import conduct_screen
 from .discussion_stage import discussion_context
 from .finding_stage import finding_context
 from .recap_stage import recap_screen
+from .render_once import kept_for_this_render
 
 
 def paired_rows(rows):
@@ -98,10 +99,8 @@ class StepKind:
 
     def _results_of_this_render(self, step):
         # Every variant of one render (phones by answer, by author, by group) shows the same
-        # results: counted once and kept on the step being rendered, not once per variant.
-        if not hasattr(step, "_results_context"):
-            step._results_context = self.results_context(step)
-        return step._results_context
+        # results: counted once, not once per variant.
+        return kept_for_this_render(step, "_results_context", lambda: self.results_context(step))
 
     def results_context(self, step):
         """The current pass's results and, on a second pass, the first one compared with it."""

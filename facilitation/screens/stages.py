@@ -38,6 +38,7 @@ from .conduct_stage import own_stances, stances_key, with_stances
 from .finding_stage import own_notes_context
 from .kinds import Viewer, kind_of
 from .questions_stage import on_questions_step, questions_context
+from .render_once import kept_for_this_render
 
 # A phone's own notes on a finding, which a whole-stage push renders for each author alone.
 OWN_NOTES = "steps/finding.html#own-notes"
@@ -89,9 +90,7 @@ def qr_svg(url):
 def recording_state_for_screens(round):
     """The "Recording" mark's state, read once per render of the round however many variants
     (phones' answers, languages) it renders."""
-    if not hasattr(round, "_recording_state"):
-        round._recording_state = recording_state(round)
-    return round._recording_state
+    return kept_for_this_render(round, "_recording_state", lambda: recording_state(round))
 
 
 def load_round(round_id):
